@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface ClientOptions {
+  readonly region?: string;
+  /** Local mode and tests point the clients at the emulators; unset on AWS. */
+  readonly endpoint?: string;
+}
+
+/**
+ * Short timeouts and few attempts: a DynamoDB or S3 outage must become a 503 well inside API Gateway's
+ * 29 s integration timeout, not a Lambda timeout that API Gateway would turn into a 504.
+ */
+const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 });
+const MAX_ATTEMPTS = 3;
+
+export const createDynamoDbClient = (options: ClientOptions = {}): DynamoDBClient =>
+  new DynamoDBClient({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: requestHandler(),
+  });
+
+export const createS3Client = (options: ClientOptions = {}): S3Client =>
+  new S3Client({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.endpoint === undefined
+      ? {}
+      : {
+          endpoint: options.endpoint,
+          // S3 emulators serve buckets by path, not by virtual host.
+          forcePathStyle: true,
+        }),
+    // Only what S3 requires: the emulators reject the newer default checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: requestHandler(),
+  });

@@ -1,0 +1,50 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DependencyUnavailableError } from '../core/errors.js';
+import type { ObjectStore, PresignRequest } from '../core/ports.js';
+import { errorName, httpStatusOf } from './aws-errors.js';
+
+/**
+ * HeadObject on a missing key answers 404 to a caller with s3:ListBucket, and 403 to one without it.
+ * GenerateURL holds only s3:GetObject (least privilege), so both mean "no such object" here.
+ */
+const isMissing = (error: unknown): boolean => {
+  const name = errorName(error);
+  const status = httpStatusOf(error);
+  return name === 'NotFound' || name === 'NoSuchKey' || status === 404 || status === 403;
+};
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucketName: string,
+  ) {}
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucketName, Key: key }));
+      return true;
+    } catch (error: unknown) {
+      if (isMissing(error)) return false;
+      throw new DependencyUnavailableError('object-store', { cause: error });
+    }
+  }
+
+  async presignGet(request: PresignRequest): Promise<string> {
+    try {
+      return await getSignedUrl(
+        this.client,
+        new GetObjectCommand({
+          Bucket: this.bucketName,
+          Key: request.key,
+          ...(request.responseContentDisposition === undefined
+            ? {}
+            : { ResponseContentDisposition: request.responseContentDisposition }),
+        }),
+        { expiresIn: request.expiresInSeconds, signingDate: request.signingDate },
+      );
+    } catch (error: unknown) {
+      throw new DependencyUnavailableError('object-store', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { DenialReason } from './rules.js';
+
+/** Errors of the domain. Each maps to one HTTP answer in lambda/shared/http.ts, and nowhere else. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+/** The request is not acceptable; `field` names what is wrong when a field is. */
+export class InvalidRequestError extends DomainError {
+  readonly code = 'invalid_request';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'InvalidRequestError';
+  }
+}
+
+export class InvalidJsonError extends DomainError {
+  readonly code = 'invalid_json';
+  constructor() {
+    super('The request body is not valid JSON.');
+    this.name = 'InvalidJsonError';
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload_too_large';
+  constructor(limitBytes: number) {
+    super(`The request body is larger than ${limitBytes} bytes.`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly code = 'unsupported_media_type';
+  constructor() {
+    super('The request body must be sent as Content-Type: application/json.');
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+export class ObjectNotFoundError extends DomainError {
+  readonly code = 'object_not_found';
+  constructor() {
+    super('No object with that key exists in the bucket.');
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found';
+  constructor(message = 'No such resource.') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class MethodNotAllowedError extends DomainError {
+  readonly code = 'method_not_allowed';
+  constructor(readonly allowed: string) {
+    super(`Only ${allowed} is allowed on this route.`);
+    this.name = 'MethodNotAllowedError';
+  }
+}
+
+/** One answer for every refusal of a nonce: the caller learns nothing about which rule refused it. */
+export class NonceInvalidError extends DomainError {
+  readonly code = 'nonce_invalid';
+  constructor(readonly reason: DenialReason) {
+    super('The nonce is invalid, expired or already used.');
+    this.name = 'NonceInvalidError';
+  }
+}
+
+/** A dependency (DynamoDB, S3) failed, throttled or timed out: retry later; nothing was consumed. */
+export class DependencyUnavailableError extends DomainError {
+  readonly code = 'service_unavailable';
+  constructor(
+    readonly dependency: 'nonce-store' | 'object-store',
+    options?: { cause?: unknown },
+  ) {
+    super(`The ${dependency} is unavailable.`, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+/** A store refused a write because the nonceId exists already (a collision: practically impossible). */
+export class NonceCollisionError extends Error {
+  constructor() {
+    super('A nonce with this id exists already.');
+    this.name = 'NonceCollisionError';
+  }
+}

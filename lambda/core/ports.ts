@@ -1,0 +1,69 @@
+/** The ports of the domain: what it needs from storage, in its own words. Adapters implement them. */
+
+export interface NonceRecord {
+  /** base64url(SHA-256(nonce)); the nonce itself is never stored. */
+  readonly nonceId: string;
+  readonly key: string;
+  /** Epoch seconds; valid while now < expiresAt. */
+  readonly expiresAt: number;
+  readonly maxUses: number;
+  readonly usesLeft: number;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+  /** The caller's principal ARN, or `local`. */
+  readonly createdBy: string;
+  readonly responseContentDisposition?: string;
+}
+
+/** What a redemption knows of the nonce from the authorizer, so that consuming needs no read. */
+export interface ConsumeHint {
+  /** 1 lets the store consume with a single conditional delete. */
+  readonly maxUses: number;
+  /** Epoch seconds, used only to name the reason of a refusal. */
+  readonly expiresAt: number;
+}
+
+export type ConsumeOutcome =
+  | { readonly consumed: true; readonly usesLeft: number }
+  | { readonly consumed: false; readonly reason: 'expired' | 'used_up' | 'lost_race' };
+
+export interface NonceWriter {
+  /** Stores a new record; throws NonceCollisionError when the id exists. */
+  create(record: NonceRecord): Promise<void>;
+}
+
+export interface NonceReader {
+  /** A strongly consistent read; undefined when absent. */
+  find(nonceId: string): Promise<NonceRecord | undefined>;
+}
+
+export interface NonceConsumer {
+  /**
+   * Takes one use atomically, in one conditional write whose condition checks that the item exists,
+   * is not expired at nowSeconds and has a use left. The item is deleted on its last use.
+   */
+  consume(nonceId: string, nowSeconds: number, hint: ConsumeHint): Promise<ConsumeOutcome>;
+}
+
+export type NonceStore = NonceWriter & NonceReader & NonceConsumer;
+
+export interface PresignRequest {
+  readonly key: string;
+  readonly expiresInSeconds: number;
+  readonly signingDate: Date;
+  readonly responseContentDisposition?: string;
+}
+
+export interface ObjectChecker {
+  /** True when the object exists (HeadObject). */
+  exists(key: string): Promise<boolean>;
+}
+
+export interface ObjectPresigner {
+  /** A presigned GET URL; computed locally, no request to S3. */
+  presignGet(request: PresignRequest): Promise<string>;
+}
+
+export type ObjectStore = ObjectChecker & ObjectPresigner;
+
+export type Clock = () => number;

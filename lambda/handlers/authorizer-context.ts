@@ -1,0 +1,45 @@
+import type { NonceRecord } from '../core/ports.js';
+import type { Grant } from '../core/redeem-nonce.js';
+
+/**
+ * What ValidateNonce hands AccessObject through API Gateway's authorizer context: the nonceId and the
+ * item's immutable attributes, so the consume needs no read. Never the nonce. API Gateway passes
+ * context values as strings, numbers or booleans; AccessObject reads them back defensively.
+ */
+export type AuthorizerContext = Record<string, string | number>;
+
+export const toAuthorizerContext = (record: NonceRecord): AuthorizerContext => ({
+  nonceId: record.nonceId,
+  key: record.key,
+  maxUses: record.maxUses,
+  expiresAt: record.expiresAt,
+  ...(record.responseContentDisposition === undefined
+    ? {}
+    : { responseContentDisposition: record.responseContentDisposition }),
+});
+
+const wholeNumber = (value: unknown): number | undefined => {
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+};
+
+const nonEmptyString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+export const grantFromAuthorizerContext = (context: Record<string, unknown> | null | undefined): Grant | undefined => {
+  const nonceId = nonEmptyString(context?.nonceId);
+  const key = nonEmptyString(context?.key);
+  const maxUses = wholeNumber(context?.maxUses);
+  const expiresAt = wholeNumber(context?.expiresAt);
+  if (nonceId === undefined || key === undefined || maxUses === undefined || expiresAt === undefined) {
+    return undefined;
+  }
+  const disposition = nonEmptyString(context?.responseContentDisposition);
+  return {
+    nonceId,
+    key,
+    maxUses,
+    expiresAt,
+    ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
+  };
+};

@@ -1,0 +1,121 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import {
+  InvalidJsonError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../core/errors.js';
+import { headerOf, mediaTypeOf } from '../shared/http.js';
+
+export const MAX_BODY_BYTES = 8192;
+export const MAX_KEY_BYTES = 1024;
+export const MAX_DISPOSITION_LENGTH = 512;
+export const DEFAULT_EXPIRES_IN_SECONDS = 3600;
+export const DEFAULT_MAX_USES = 1;
+
+export interface RequestLimits {
+  readonly maxExpiresInSeconds: number;
+  readonly maxUsesLimit: number;
+}
+
+// C0 controls, DEL and C1 controls: none belongs in an object key or a header value.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+const text = (maxBytes: number) =>
+  z
+    .string()
+    .refine((value) => value.isWellFormed(), 'is not well-formed Unicode')
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'contains control characters')
+    .refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `is longer than ${maxBytes} bytes`);
+
+/** The POST /generate-url body. `null` is not "absent": only a missing field takes its default. */
+export const generateUrlRequestSchema = (limits: RequestLimits) =>
+  z.strictObject({
+    key: text(MAX_KEY_BYTES).refine((value) => value.length > 0, 'is empty'),
+    expiresInSeconds: z.number().int().min(1).max(limits.maxExpiresInSeconds).optional(),
+    maxUses: z.number().int().min(1).max(limits.maxUsesLimit).optional(),
+    responseContentDisposition: text(MAX_DISPOSITION_LENGTH)
+      .refine((value) => value.length <= MAX_DISPOSITION_LENGTH, `is longer than ${MAX_DISPOSITION_LENGTH} characters`)
+      .optional(),
+  });
+
+export type GenerateUrlBody = z.infer<ReturnType<typeof generateUrlRequestSchema>>;
+
+export interface GenerateUrlRequest {
+  readonly key: string;
+  readonly expiresInSeconds: number;
+  readonly maxUses: number;
+  readonly responseContentDisposition?: string;
+}
+
+const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
+  key: `must be a string of 1 to ${MAX_KEY_BYTES} UTF-8 bytes without control characters`,
+  expiresInSeconds: `must be a whole number of seconds from 1 to ${limits.maxExpiresInSeconds}`,
+  maxUses: `must be a whole number from 1 to ${limits.maxUsesLimit}`,
+  responseContentDisposition: `must be a string of at most ${MAX_DISPOSITION_LENGTH} characters without control characters`,
+});
+
+const describeFailure = (error: z.ZodError, limits: RequestLimits): InvalidRequestError => {
+  const issue = error.issues[0];
+  if (issue === undefined) return new InvalidRequestError('The request body is not acceptable.');
+  if (issue.code === 'unrecognized_keys') {
+    const field = issue.keys[0] ?? '';
+    return new InvalidRequestError(
+      `Unknown field "${field}": allowed are ${Object.keys(RULES(limits)).join(', ')}.`,
+      field,
+    );
+  }
+  const field = issue.path[0];
+  if (typeof field !== 'string') {
+    return new InvalidRequestError('The request body must be a JSON object.');
+  }
+  const rule = RULES(limits)[field];
+  return new InvalidRequestError(`Field "${field}" ${rule ?? 'is not acceptable'}.`, field);
+};
+
+/** The body's bytes as received: API Gateway hands binary bodies over base64-encoded. */
+const bodyText = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string => {
+  if (event.body === null || event.body === undefined) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+};
+
+const bodyBytes = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): number => {
+  if (event.body === null || event.body === undefined) return 0;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
+};
+
+export type GenerateUrlRequestParser = (
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+) => GenerateUrlRequest;
+
+/** Size, then media type, then JSON, then the schema: each failure is a 4xx naming what is wrong. */
+export const createGenerateUrlRequestParser = (limits: RequestLimits): GenerateUrlRequestParser => {
+  const schema = generateUrlRequestSchema(limits);
+  const defaultExpiresInSeconds = Math.min(DEFAULT_EXPIRES_IN_SECONDS, limits.maxExpiresInSeconds);
+  return (event) => {
+    if (bodyBytes(event) > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    if (mediaTypeOf(headerOf(event, 'content-type')) !== 'application/json') throw new UnsupportedMediaTypeError();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bodyText(event));
+    } catch {
+      throw new InvalidJsonError();
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new InvalidRequestError('The request body must be a JSON object.');
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) throw describeFailure(result.error, limits);
+    const body = result.data;
+    return {
+      key: body.key,
+      expiresInSeconds: body.expiresInSeconds ?? defaultExpiresInSeconds,
+      maxUses: body.maxUses ?? DEFAULT_MAX_USES,
+      ...(body.responseContentDisposition === undefined
+        ? {}
+        : { responseContentDisposition: body.responseContentDisposition }),
+    };
+  };
+};

@@ -1,0 +1,68 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createDynamoDbClient, createS3Client } from '../adapters/clients.js';
+import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { MethodNotAllowedError } from '../core/errors.js';
+import { type IssueNonceDeps, issueNonce } from '../core/issue-nonce.js';
+import { toIsoSeconds } from '../core/rules.js';
+import { loadGenerateUrlConfig } from '../shared/config.js';
+import { errorResponse, json } from '../shared/http.js';
+import { createLogger, createNonceMetrics, type Log, type NonceMetrics } from '../shared/telemetry.js';
+import { accessUrlFor, baseUrlOf } from './access-url.js';
+import { createGenerateUrlRequestParser, type RequestLimits } from './generate-url-request.js';
+
+export interface GenerateUrlDeps extends IssueNonceDeps {
+  readonly limits: RequestLimits;
+  readonly publicBaseUrl?: string;
+  readonly log: Log;
+  readonly metrics: NonceMetrics;
+}
+
+/** The caller's IAM principal (AWS_IAM auth); local mode has none. */
+const callerOf = (event: APIGatewayProxyEvent): string => event.requestContext.identity?.userArn ?? 'local';
+
+export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
+  const parse = createGenerateUrlRequestParser(deps.limits);
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      if (event.httpMethod !== 'POST') throw new MethodNotAllowedError('POST');
+      const request = parse(event);
+      const issued = await issueNonce(deps, { ...request, createdBy: callerOf(event) });
+      deps.metrics.issued();
+      deps.log.info('nonce issued', {
+        nonceId: issued.nonceId,
+        maxUses: issued.maxUses,
+        expiresAt: issued.expiresAt,
+        requestId: event.requestContext.requestId,
+      });
+      return json(201, {
+        nonce: issued.nonce,
+        nonceId: issued.nonceId,
+        accessUrl: accessUrlFor(baseUrlOf(event, deps.publicBaseUrl), issued.nonce),
+        expiresAt: toIsoSeconds(issued.expiresAt),
+        maxUses: issued.maxUses,
+      });
+    } catch (error: unknown) {
+      return errorResponse(error, deps.log);
+    }
+  };
+};
+
+// Built once per module (per Lambda execution environment): configuration read and clients made here.
+const config = loadGenerateUrlConfig(process.env);
+
+export const handler = makeGenerateUrlHandler({
+  nonces: new DynamoDbNonceStore(
+    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
+    config.tableName,
+  ),
+  objects: new S3ObjectStore(
+    createS3Client({ region: config.aws.region, endpoint: config.aws.s3Endpoint }),
+    config.bucketName,
+  ),
+  clock: Date.now,
+  limits: config,
+  ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+  log: createLogger(),
+  metrics: createNonceMetrics(),
+});

@@ -1,0 +1,69 @@
+/**
+ * The answers API Gateway gives by itself (before or instead of a handler), in the service's JSON
+ * error shape. Plain data with no CDK import: the stack configures its Gateway Responses from it and
+ * local mode answers from it, so both say the same thing.
+ */
+
+export interface GatewayResponseSpec {
+  /** API Gateway's ResponseType. */
+  readonly type: string;
+  readonly statusCode: number;
+  readonly error: string;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The same sentence AccessObject answers with, so a caller cannot tell which step refused a nonce. */
+export const NONCE_INVALID_MESSAGE = 'The nonce is invalid, expired or already used.';
+
+export const RETRY_AFTER_SECONDS = '2';
+
+export const GATEWAY_RESPONSES = {
+  UNAUTHORIZED: {
+    type: 'UNAUTHORIZED',
+    statusCode: 401,
+    error: 'unauthorized',
+    message: 'A nonce is required: call /access-object?nonce=<nonce>.',
+  },
+  ACCESS_DENIED: { type: 'ACCESS_DENIED', statusCode: 403, error: 'nonce_invalid', message: NONCE_INVALID_MESSAGE },
+  MISSING_AUTHENTICATION_TOKEN: {
+    type: 'MISSING_AUTHENTICATION_TOKEN',
+    statusCode: 403,
+    error: 'missing_authentication_token',
+    message: 'Missing Authentication Token: no such route or method, or the request is not signed.',
+  },
+  AUTHORIZER_FAILURE: {
+    type: 'AUTHORIZER_FAILURE',
+    statusCode: 503,
+    error: 'service_unavailable',
+    message: 'The service is temporarily unavailable; retry later.',
+    headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+  },
+  REQUEST_TOO_LARGE: {
+    type: 'REQUEST_TOO_LARGE',
+    statusCode: 413,
+    error: 'payload_too_large',
+    message: 'The request is larger than API Gateway accepts.',
+  },
+  THROTTLED: {
+    type: 'THROTTLED',
+    statusCode: 429,
+    error: 'throttled',
+    message: 'Too many requests; slow down and retry later.',
+  },
+  INTEGRATION_TIMEOUT: {
+    type: 'INTEGRATION_TIMEOUT',
+    statusCode: 504,
+    error: 'gateway_timeout',
+    message: 'The service did not answer in time; retry later.',
+  },
+  DEFAULT_4XX: { type: 'DEFAULT_4XX', statusCode: 400, error: 'bad_request', message: 'The request was refused.' },
+  DEFAULT_5XX: {
+    type: 'DEFAULT_5XX',
+    statusCode: 502,
+    error: 'internal_error',
+    message: 'An internal error occurred.',
+  },
+} as const satisfies Record<string, GatewayResponseSpec>;
+
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;

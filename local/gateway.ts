@@ -1,0 +1,98 @@
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+} from 'aws-lambda';
+import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lib/gateway-responses.js';
+import { buildProxyEvent, buildRequestAuthorizerEvent, type GatewayRequest } from './events.js';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type RequestAuthorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
+/** API Gateway's integration timeout for REST APIs. */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+export interface RouteTarget {
+  readonly handler: ProxyHandler;
+  /** A REQUEST authorizer whose identity source is this query parameter; results cache TTL 0. */
+  readonly authorizer?: { readonly fn: RequestAuthorizer; readonly identityQueryParameter: string };
+}
+
+/** A Gateway Response in the service's JSON error shape. */
+export const gatewayResponse = (type: GatewayResponseType): APIGatewayProxyResult => {
+  const spec = GATEWAY_RESPONSES[type];
+  return {
+    statusCode: spec.statusCode,
+    headers: {
+      'Content-Type': 'application/json',
+      ...('headers' in spec ? spec.headers : {}),
+    },
+    body: JSON.stringify({ error: spec.error, message: spec.message }),
+  };
+};
+
+const allows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
+  const statements = result.policyDocument?.Statement ?? [];
+  const matches = (resource: unknown) =>
+    (Array.isArray(resource) ? resource : [resource]).some(
+      (arn) =>
+        typeof arn === 'string' &&
+        (arn === methodArn || arn === '*' || (arn.endsWith('*') && methodArn.startsWith(arn.slice(0, -1)))),
+    );
+  const relevant = statements.filter((statement) => 'Resource' in statement && matches(statement.Resource));
+  // An explicit Deny wins; otherwise an Allow is needed.
+  if (relevant.some((statement) => statement.Effect === 'Deny')) return false;
+  return relevant.some((statement) => statement.Effect === 'Allow');
+};
+
+const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * Runs one matched route as API Gateway (REST, v1) does: the authorizer first, on every request (no
+ * results cache); its failures answered by Gateway Responses; then the Lambda proxy integration with the
+ * authorizer's context, bounded by the integration timeout. A handler that throws is a 502.
+ */
+export const invokeRoute = async (
+  target: RouteTarget,
+  request: GatewayRequest,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<APIGatewayProxyResult> => {
+  let authorizerContext: Record<string, unknown> | null = null;
+  if (target.authorizer !== undefined) {
+    const identity = request.query.find(([name]) => name === target.authorizer?.identityQueryParameter)?.[1];
+    // A missing or empty identity source is refused by API Gateway itself, without calling the authorizer.
+    if (identity === undefined || identity === '') return gatewayResponse('UNAUTHORIZED');
+    const event = buildRequestAuthorizerEvent(request);
+    let result: APIGatewayAuthorizerResult;
+    try {
+      result = await target.authorizer.fn(event);
+    } catch (error: unknown) {
+      return gatewayResponse(
+        error instanceof Error && error.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE',
+      );
+    }
+    if (!allows(result, event.methodArn)) return gatewayResponse('ACCESS_DENIED');
+    authorizerContext = { ...(result.context ?? {}), principalId: result.principalId };
+  }
+  try {
+    const outcome = await withTimeout(
+      target.handler(buildProxyEvent(request, authorizerContext)),
+      options.timeoutMs ?? INTEGRATION_TIMEOUT_MS,
+    );
+    if (outcome === 'timeout') return gatewayResponse('INTEGRATION_TIMEOUT');
+    return outcome;
+  } catch {
+    return gatewayResponse('DEFAULT_5XX');
+  }
+};
