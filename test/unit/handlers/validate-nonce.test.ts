@@ -1,0 +1,118 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbNonceStore, toItem } from '../../../lambda/adapters/dynamodb-nonce-store.js';
+import { mintNonce } from '../../../lambda/core/nonce.js';
+import { makeValidateNonceHandler } from '../../../lambda/handlers/validate-nonce.js';
+import { buildRequestAuthorizerEvent } from '../../../local/events.js';
+import { dynamoDbFaults } from '../../support/aws-faults.js';
+import { manualClock, type RecordingMetrics, recordingLog, recordingMetrics } from '../../support/fakes.js';
+import { accessRequest, gatewayRequest } from '../../support/requests.js';
+
+const ddb = mockClient(DynamoDBClient);
+
+describe('ValidateNonce authorizer', () => {
+  const clock = manualClock();
+  const nowSeconds = Math.floor(clock() / 1000);
+  let metrics: RecordingMetrics;
+  let authorize: ReturnType<typeof makeValidateNonceHandler>;
+
+  beforeEach(() => {
+    ddb.reset();
+    metrics = recordingMetrics();
+    authorize = makeValidateNonceHandler({
+      nonces: new DynamoDbNonceStore(new DynamoDBClient({ region: 'us-east-1' }), 'nonces'),
+      clock,
+      log: recordingLog(),
+      metrics,
+    });
+  });
+
+  const stored = (nonceId: string, overrides: Partial<{ expiresAt: number; usesLeft: number }> = {}) =>
+    toItem({
+      nonceId,
+      key: 'hello.txt',
+      expiresAt: nowSeconds + 60,
+      maxUses: 1,
+      usesLeft: 1,
+      createdAt: nowSeconds,
+      createdBy: 'local',
+      ...overrides,
+    });
+
+  it('allows a live nonce for exactly this method ARN, with nonceId and the grant in the context', async () => {
+    const { nonce, nonceId } = mintNonce();
+    ddb.on(GetItemCommand).resolves({ Item: stored(nonceId) });
+    const event = buildRequestAuthorizerEvent(accessRequest(nonce));
+
+    const result = await authorize(event);
+
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn },
+    ]);
+    expect(result.context).toEqual({ nonceId, key: 'hello.txt', maxUses: 1, expiresAt: nowSeconds + 60 });
+    expect(JSON.stringify(result)).not.toContain(nonce);
+    expect(ddb).toHaveReceivedCommandWith(GetItemCommand, { Key: { pk: { S: nonceId } }, ConsistentRead: true });
+  });
+
+  it.each([
+    ['too short', 'abc'],
+    ['too long', 'A'.repeat(44)],
+    ['10 KB long', 'A'.repeat(10_240)],
+    ['outside the base64url alphabet', `${'A'.repeat(42)}+`],
+    ['with padding', `${'A'.repeat(42)}=`],
+    ['unicode', `${'A'.repeat(41)}ü!`],
+  ])('denies a nonce %s without any DynamoDB call', async (_name, nonce) => {
+    const result = await authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(ddb).not.toHaveReceivedCommand(GetItemCommand);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(metrics.recorded).toEqual(['NonceDenied:malformed']);
+  });
+
+  it('denies a repeated nonce parameter without any DynamoDB call', async () => {
+    const { nonce } = mintNonce();
+    const request = gatewayRequest({
+      method: 'GET',
+      path: '/access-object',
+      query: [
+        ['nonce', nonce],
+        ['nonce', nonce],
+      ],
+    });
+    const result = await authorize(buildRequestAuthorizerEvent(request));
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+  ])('throws Unauthorized (a 401) for a %s nonce, without any DynamoDB call', async (_name, nonce) => {
+    await expect(authorize(buildRequestAuthorizerEvent(accessRequest(nonce)))).rejects.toThrow(/^Unauthorized$/);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['unknown', undefined, 'unknown'],
+    ['expired', { expiresAt: nowSeconds }, 'expired'],
+    ['used up', { usesLeft: 0 }, 'used_up'],
+  ] as const)('denies an %s nonce with the reason in the metric', async (_name, overrides, reason) => {
+    const { nonce, nonceId } = mintNonce();
+    ddb.on(GetItemCommand).resolves(overrides === undefined ? {} : { Item: stored(nonceId, overrides) });
+    const result = await authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(result.context).toBeUndefined();
+    expect(metrics.recorded).toEqual([`NonceDenied:${reason}`]);
+  });
+
+  it.each(dynamoDbFaults())('fails (not Unauthorized, so API Gateway answers 503) on %s', async (_name, fault) => {
+    const { nonce } = mintNonce();
+    ddb.on(GetItemCommand).rejects(fault);
+    const failure = authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
+    await expect(failure).rejects.toThrow(Error);
+    await expect(failure).rejects.not.toThrow(/^Unauthorized$/);
+    expect(metrics.recorded).toEqual([]);
+  });
+});
