@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export interface ClientOptions {
   readonly region?: string;
@@ -12,7 +11,9 @@ export interface ClientOptions {
  * Short timeouts and few attempts: a DynamoDB or S3 outage must become a 503 well inside API Gateway's
  * 29 s integration timeout, not a Lambda timeout that API Gateway would turn into a 504.
  */
-const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 });
+// Given as options, not as a NodeHttpHandler instance: the client builds its own handler, so the
+// bundle pulls in no copy of @smithy/node-http-handler beside the runtime's SDK.
+const requestHandler = () => ({ connectionTimeout: 1_000, requestTimeout: 3_000 });
 const MAX_ATTEMPTS = 3;
 
 export const createDynamoDbClient = (options: ClientOptions = {}): DynamoDBClient =>
