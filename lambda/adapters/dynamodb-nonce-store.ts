@@ -153,6 +153,28 @@ export class DynamoDbNonceStore implements NonceStore {
     }
   }
 
+  async revoke(nonceId: string, createdBy: string, nowSeconds: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: nonceId } },
+          // Only the creator, and only while it is live: anything else is indistinguishable from unknown.
+          ConditionExpression: `${LIVE} AND createdBy = :caller`,
+          ExpressionAttributeValues: {
+            ':now': { N: String(nowSeconds) },
+            ':one': { N: '1' },
+            ':caller': { S: createdBy },
+          },
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw unavailable(error);
+    }
+  }
+
   /**
    * Deletes a multi-use item whose last use was just taken. Best effort: the use is already consumed,
    * and an item left with usesLeft = 0 is refused by every read and condition until TTL removes it.

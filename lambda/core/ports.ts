@@ -45,7 +45,15 @@ export interface NonceConsumer {
   consume(nonceId: string, nowSeconds: number, hint: ConsumeHint): Promise<ConsumeOutcome>;
 }
 
-export type NonceStore = NonceWriter & NonceReader & NonceConsumer;
+export interface NonceRevoker {
+  /**
+   * Deletes a live nonce created by `createdBy`, in one conditional write. False when there is no such
+   * live nonce of that creator (unknown, used up, expired, or someone else's).
+   */
+  revoke(nonceId: string, createdBy: string, nowSeconds: number): Promise<boolean>;
+}
+
+export type NonceStore = NonceWriter & NonceReader & NonceConsumer & NonceRevoker;
 
 export interface PresignRequest {
   readonly key: string;

@@ -9,6 +9,7 @@ import { loadGenerateUrlConfig } from '../shared/config.js';
 import { errorResponse, json } from '../shared/http.js';
 import { createLogger, createNonceMetrics, type Log, type NonceMetrics } from '../shared/telemetry.js';
 import { accessUrlFor, baseUrlOf } from './access-url.js';
+import { callerOf } from './caller.js';
 import { createGenerateUrlRequestParser, type RequestLimits } from './generate-url-request.js';
 
 export interface GenerateUrlDeps extends IssueNonceDeps {
@@ -17,9 +18,6 @@ export interface GenerateUrlDeps extends IssueNonceDeps {
   readonly log: Log;
   readonly metrics: NonceMetrics;
 }
-
-/** The caller's IAM principal (AWS_IAM auth); local mode has none. */
-const callerOf = (event: APIGatewayProxyEvent): string => event.requestContext.identity?.userArn ?? 'local';
 
 export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
   const parse = createGenerateUrlRequestParser(deps.limits);

@@ -2,7 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { createDynamoDbClient } from '../adapters/clients.js';
 import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
 import { type AuthorizeNonceDeps, authorizeNonce } from '../core/authorize-nonce.js';
-import { loadValidateNonceConfig } from '../shared/config.js';
+import { loadTableConfig } from '../shared/config.js';
 import { causeName } from '../shared/http.js';
 import { createLogger, createNonceMetrics, type Log, type NonceMetrics } from '../shared/telemetry.js';
 import { toAuthorizerContext } from './authorizer-context.js';
@@ -59,7 +59,7 @@ export const makeValidateNonceHandler =
     return policy('Allow', event.methodArn, decision.record.nonceId, toAuthorizerContext(decision.record));
   };
 
-const config = loadValidateNonceConfig(process.env);
+const config = loadTableConfig(process.env);
 
 export const handler = makeValidateNonceHandler({
   nonces: new DynamoDbNonceStore(

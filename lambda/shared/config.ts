@@ -42,12 +42,12 @@ export const loadGenerateUrlConfig = (env: Env): GenerateUrlConfig => {
   };
 };
 
-export interface ValidateNonceConfig {
+export interface TableConfig {
   readonly aws: AwsConfig;
   readonly tableName: string;
 }
 
-export const loadValidateNonceConfig = (env: Env): ValidateNonceConfig => ({
+export const loadTableConfig = (env: Env): TableConfig => ({
   aws: awsConfig(env),
   tableName: requiredString(env, 'TABLE_NAME'),
 });

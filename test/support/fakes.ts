@@ -13,7 +13,7 @@ import type { Log, NonceMetrics } from '../../lambda/shared/telemetry.js';
 /** A NonceStore in memory with the DynamoDB store's semantics, and a count of every call. */
 export class InMemoryNonceStore implements NonceStore {
   readonly items = new Map<string, NonceRecord>();
-  readonly calls = { create: 0, find: 0, consume: 0 };
+  readonly calls = { create: 0, find: 0, consume: 0, revoke: 0 };
   /** When set, every call fails with this error (a store outage). */
   failure: Error | undefined;
 
@@ -41,6 +41,17 @@ export class InMemoryNonceStore implements NonceStore {
     if (usesLeft === 0) this.items.delete(nonceId);
     else this.items.set(nonceId, { ...item, usesLeft });
     return { consumed: true, usesLeft };
+  }
+
+  async revoke(nonceId: string, createdBy: string, nowSeconds: number): Promise<boolean> {
+    this.calls.revoke++;
+    if (this.failure) throw this.failure;
+    const item = this.items.get(nonceId);
+    if (item === undefined || item.createdBy !== createdBy || item.expiresAt <= nowSeconds || item.usesLeft < 1) {
+      return false;
+    }
+    this.items.delete(nonceId);
+    return true;
   }
 }
 

@@ -4,6 +4,7 @@ export interface RequestInit {
   readonly method?: string;
   readonly path?: string;
   readonly resource?: string;
+  readonly pathParameters?: Record<string, string>;
   readonly query?: ReadonlyArray<readonly [string, string]>;
   readonly headers?: Record<string, string>;
   readonly body?: string | Buffer;
@@ -17,6 +18,7 @@ export const gatewayRequest = (init: RequestInit = {}): GatewayRequest => {
     method: init.method ?? 'POST',
     path,
     resource: init.resource ?? path,
+    ...(init.pathParameters === undefined ? {} : { pathParameters: init.pathParameters }),
     query: init.query ?? [],
     headers: Object.entries(init.headers ?? {}),
     ...(init.body === undefined ? {} : { body: Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body) }),

@@ -5,20 +5,25 @@ import { DynamoDbNonceStore } from '../../lambda/adapters/dynamodb-nonce-store.j
 import { S3ObjectStore } from '../../lambda/adapters/s3-object-store.js';
 import { makeAccessObjectHandler } from '../../lambda/handlers/access-object.js';
 import { makeGenerateUrlHandler } from '../../lambda/handlers/generate-url.js';
+import { makeNonceStatusHandler } from '../../lambda/handlers/nonce-status.js';
+import { makeRevokeNonceHandler } from '../../lambda/handlers/revoke-nonce.js';
 import { makeValidateNonceHandler } from '../../lambda/handlers/validate-nonce.js';
 import { createLogger, createNonceMetrics } from '../../lambda/shared/telemetry.js';
 import { type Emulators, LOCAL_REGION, startEmulators } from '../../local/emulators.js';
 import type { GatewayRequest } from '../../local/events.js';
 import { invokeRoute } from '../../local/gateway.js';
-import { accessRequest, generateRequest } from './requests.js';
+import { accessRequest, gatewayRequest, generateRequest } from './requests.js';
 
 export interface TestStack {
   readonly emulators: Emulators;
   readonly presignTtlSeconds: number;
-  mint(body: unknown, headers?: Record<string, string>): Promise<APIGatewayProxyResult>;
+  /** POST /generate-url; `principal` is the caller's IAM ARN as API Gateway would pass it (default none). */
+  mint(body: unknown, headers?: Record<string, string>, principal?: string): Promise<APIGatewayProxyResult>;
   /** A GET /access-object through the authorizer, as API Gateway runs it. */
   redeem(nonce: string | undefined, headers?: Record<string, string>): Promise<APIGatewayProxyResult>;
   access(request: GatewayRequest): Promise<APIGatewayProxyResult>;
+  /** GET or DELETE /nonces/{nonceId} as the given principal (the caller's IAM ARN on AWS). */
+  manage(method: string, nonceId: string, principal?: string): Promise<APIGatewayProxyResult>;
   /** Every item in the table, raw. */
   scan(): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -55,15 +60,32 @@ export const startTestStack = async (options: { readonly presignTtlSeconds?: num
   });
   const authorize = makeValidateNonceHandler({ nonces, clock: Date.now, ...telemetry });
   const accessObject = makeAccessObjectHandler({ nonces, objects, clock: Date.now, presignTtlSeconds, ...telemetry });
+  const status = makeNonceStatusHandler({ nonces, clock: Date.now, log: telemetry.log });
+  const revoke = makeRevokeNonceHandler({ nonces, clock: Date.now, log: telemetry.log });
   const access = (request: GatewayRequest) =>
     invokeRoute({ handler: accessObject, authorizer: { fn: authorize, identityQueryParameter: 'nonce' } }, request);
 
   return {
     emulators,
     presignTtlSeconds,
-    mint: (body, headers) => invokeRoute({ handler: generate }, generateRequest(body, headers)),
+    mint: (body, headers, principal) =>
+      invokeRoute(
+        { handler: generate },
+        { ...generateRequest(body, headers), ...(principal === undefined ? {} : { userArn: principal }) },
+      ),
     redeem: (nonce, headers) => access(accessRequest(nonce, headers)),
     access,
+    manage: (method, nonceId, principal = 'local') =>
+      invokeRoute(
+        { handler: method === 'DELETE' ? revoke : status },
+        gatewayRequest({
+          method,
+          path: `/nonces/${nonceId}`,
+          resource: '/nonces/{nonceId}',
+          pathParameters: { nonceId },
+          userArn: principal,
+        }),
+      ),
     async scan() {
       const { Items = [] } = await emulators.dynamoDb.send(
         new ScanCommand({ TableName: emulators.tableName, ConsistentRead: true }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadAccessObjectConfig, loadGenerateUrlConfig, loadValidateNonceConfig } from '../../lambda/shared/config.js';
+import { loadAccessObjectConfig, loadGenerateUrlConfig, loadTableConfig } from '../../lambda/shared/config.js';
 
 const base = { TABLE_NAME: 'nonces', BUCKET_NAME: 'objects' };
 
@@ -7,7 +7,7 @@ describe('configuration, parsed once and failing fast with the variable name', (
   it('takes the documented defaults', () => {
     expect(loadGenerateUrlConfig(base)).toMatchObject({ maxExpiresInSeconds: 604_800, maxUsesLimit: 100 });
     expect(loadAccessObjectConfig(base).presignTtlSeconds).toBe(60);
-    expect(loadValidateNonceConfig(base).tableName).toBe('nonces');
+    expect(loadTableConfig(base).tableName).toBe('nonces');
   });
 
   it('reads the endpoint overrides and a public base URL without its trailing slash', () => {
@@ -22,7 +22,7 @@ describe('configuration, parsed once and failing fast with the variable name', (
   });
 
   it.each([
-    [() => loadValidateNonceConfig({}), /TABLE_NAME is required/],
+    [() => loadTableConfig({}), /TABLE_NAME is required/],
     [() => loadGenerateUrlConfig({ TABLE_NAME: 'nonces' }), /BUCKET_NAME is required/],
     [
       () => loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '301' }),
