@@ -8,7 +8,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DependencyUnavailableError, NonceCollisionError } from '../core/errors.js';
 import type { ConsumeHint, ConsumeOutcome, NonceRecord, NonceStore } from '../core/ports.js';
+import type { AwsConfig } from '../shared/config.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
+import { createDynamoDbClient } from './clients.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -194,3 +196,10 @@ export class DynamoDbNonceStore implements NonceStore {
     }
   }
 }
+
+/** The store a handler module builds once at load, from its parsed configuration. */
+export const nonceStoreFor = (config: { readonly aws: AwsConfig; readonly tableName: string }): DynamoDbNonceStore =>
+  new DynamoDbNonceStore(
+    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
+    config.tableName,
+  );

@@ -2,7 +2,9 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DependencyUnavailableError } from '../core/errors.js';
 import type { ObjectStore, PresignRequest } from '../core/ports.js';
+import type { AwsConfig } from '../shared/config.js';
 import { errorName, httpStatusOf } from './aws-errors.js';
+import { createS3Client } from './clients.js';
 
 /**
  * HeadObject on a missing key answers 404 to a caller with s3:ListBucket, and 403 to one without it.
@@ -48,3 +50,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 }
+
+/** The store a handler module builds once at load, from its parsed configuration. */
+export const objectStoreFor = (config: { readonly aws: AwsConfig; readonly bucketName: string }): S3ObjectStore =>
+  new S3ObjectStore(createS3Client({ region: config.aws.region, endpoint: config.aws.s3Endpoint }), config.bucketName);

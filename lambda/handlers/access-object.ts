@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient, createS3Client } from '../adapters/clients.js';
-import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
+import { objectStoreFor } from '../adapters/s3-object-store.js';
 import { MethodNotAllowedError, NonceInvalidError } from '../core/errors.js';
 import { type RedeemNonceDeps, redeemNonce } from '../core/redeem-nonce.js';
 import { loadAccessObjectConfig } from '../shared/config.js';
@@ -59,14 +58,8 @@ export const makeAccessObjectHandler =
 const config = loadAccessObjectConfig(process.env);
 
 export const handler = makeAccessObjectHandler({
-  nonces: new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
-    config.tableName,
-  ),
-  objects: new S3ObjectStore(
-    createS3Client({ region: config.aws.region, endpoint: config.aws.s3Endpoint }),
-    config.bucketName,
-  ),
+  nonces: nonceStoreFor(config),
+  objects: objectStoreFor(config),
   clock: Date.now,
   presignTtlSeconds: config.presignTtlSeconds,
   log: createLogger(),

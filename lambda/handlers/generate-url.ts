@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient, createS3Client } from '../adapters/clients.js';
-import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
+import { objectStoreFor } from '../adapters/s3-object-store.js';
 import { MethodNotAllowedError } from '../core/errors.js';
 import { type IssueNonceDeps, issueNonce } from '../core/issue-nonce.js';
 import { toIsoSeconds } from '../core/rules.js';
@@ -50,14 +49,8 @@ export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
 const config = loadGenerateUrlConfig(process.env);
 
 export const handler = makeGenerateUrlHandler({
-  nonces: new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
-    config.tableName,
-  ),
-  objects: new S3ObjectStore(
-    createS3Client({ region: config.aws.region, endpoint: config.aws.s3Endpoint }),
-    config.bucketName,
-  ),
+  nonces: nonceStoreFor(config),
+  objects: objectStoreFor(config),
   clock: Date.now,
   limits: config,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient } from '../adapters/clients.js';
-import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
 import { MethodNotAllowedError } from '../core/errors.js';
 import { type NonceStatusDeps, nonceStatus } from '../core/manage-nonce.js';
 import { toIsoSeconds } from '../core/rules.js';
@@ -36,10 +35,7 @@ export const makeNonceStatusHandler =
 const config = loadTableConfig(process.env);
 
 export const handler = makeNonceStatusHandler({
-  nonces: new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
-    config.tableName,
-  ),
+  nonces: nonceStoreFor(config),
   clock: Date.now,
   log: createLogger(),
 });

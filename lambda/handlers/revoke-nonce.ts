@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient } from '../adapters/clients.js';
-import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
 import { MethodNotAllowedError } from '../core/errors.js';
 import { type RevokeNonceDeps, revokeNonce } from '../core/manage-nonce.js';
 import { loadTableConfig } from '../shared/config.js';
@@ -30,10 +29,7 @@ export const makeRevokeNonceHandler =
 const config = loadTableConfig(process.env);
 
 export const handler = makeRevokeNonceHandler({
-  nonces: new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
-    config.tableName,
-  ),
+  nonces: nonceStoreFor(config),
   clock: Date.now,
   log: createLogger(),
 });

@@ -1,6 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { createDynamoDbClient } from '../adapters/clients.js';
-import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
 import { type AuthorizeNonceDeps, authorizeNonce } from '../core/authorize-nonce.js';
 import { loadTableConfig } from '../shared/config.js';
 import { causeName } from '../shared/http.js';
@@ -62,10 +61,7 @@ export const makeValidateNonceHandler =
 const config = loadTableConfig(process.env);
 
 export const handler = makeValidateNonceHandler({
-  nonces: new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
-    config.tableName,
-  ),
+  nonces: nonceStoreFor(config),
   clock: Date.now,
   log: createLogger(),
   metrics: createNonceMetrics(),

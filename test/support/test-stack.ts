@@ -1,8 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoDbClient, createS3Client } from '../../lambda/adapters/clients.js';
-import { DynamoDbNonceStore } from '../../lambda/adapters/dynamodb-nonce-store.js';
-import { S3ObjectStore } from '../../lambda/adapters/s3-object-store.js';
+import { nonceStoreFor } from '../../lambda/adapters/dynamodb-nonce-store.js';
+import { objectStoreFor } from '../../lambda/adapters/s3-object-store.js';
 import { makeAccessObjectHandler } from '../../lambda/handlers/access-object.js';
 import { makeGenerateUrlHandler } from '../../lambda/handlers/generate-url.js';
 import { makeNonceStatusHandler } from '../../lambda/handlers/nonce-status.js';
@@ -42,14 +41,9 @@ export const startTestStack = async (options: { readonly presignTtlSeconds?: num
     bucketName: 'presigned-url-nonce-test',
   });
   const presignTtlSeconds = options.presignTtlSeconds ?? 60;
-  const nonces = new DynamoDbNonceStore(
-    createDynamoDbClient({ region: LOCAL_REGION, endpoint: emulators.dynamoDbEndpoint }),
-    emulators.tableName,
-  );
-  const objects = new S3ObjectStore(
-    createS3Client({ region: LOCAL_REGION, endpoint: emulators.s3Endpoint }),
-    emulators.bucketName,
-  );
+  const aws = { region: LOCAL_REGION, dynamoDbEndpoint: emulators.dynamoDbEndpoint, s3Endpoint: emulators.s3Endpoint };
+  const nonces = nonceStoreFor({ aws, tableName: emulators.tableName });
+  const objects = objectStoreFor({ aws, bucketName: emulators.bucketName });
   const telemetry = { log: createLogger(), metrics: createNonceMetrics() };
   const generate = makeGenerateUrlHandler({
     nonces,
