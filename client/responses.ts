@@ -1,0 +1,53 @@
+// zod/mini, as the handlers use it: a few KB in a bundle, the same parser.
+import * as z from 'zod/mini';
+import { UnexpectedResponseError } from './errors.js';
+import type { GeneratedNonce, NonceStatus, RedeemedUrl } from './types.js';
+
+/** An ISO 8601 instant, turned into a Date; anything unparseable fails the parse. */
+const instant = z.pipe(
+  z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'is not an ISO 8601 date')),
+  z.transform((value) => new Date(value)),
+);
+
+const count = z.int().check(z.minimum(0));
+
+// z.object, not z.strictObject: a newer service may add fields, and the client must keep working.
+const generatedSchema = z.object({
+  nonce: z.string(),
+  nonceId: z.string(),
+  accessUrl: z.string(),
+  expiresAt: instant,
+  maxUses: count,
+});
+
+const statusSchema = z.object({
+  nonceId: z.string(),
+  key: z.string(),
+  expiresAt: instant,
+  maxUses: count,
+  usesLeft: count,
+  createdAt: instant,
+});
+
+const redeemedUrlSchema = z.object({ url: z.string(), expiresAt: instant });
+
+export const errorBodySchema = z.object({ error: z.string(), message: z.string() });
+
+const parseWith =
+  <T>(schema: z.ZodMiniType<T, unknown>, what: string) =>
+  (status: number, body: unknown): T => {
+    const result = schema.safeParse(body);
+    if (result.success) return result.data;
+    const field = result.error.issues[0]?.path.join('.') || 'body';
+    throw new UnexpectedResponseError(status, `${what}: "${field}" is missing or malformed`);
+  };
+
+export const parseGenerated: (status: number, body: unknown) => GeneratedNonce = parseWith(
+  generatedSchema,
+  'generate-url answer',
+);
+export const parseStatus: (status: number, body: unknown) => NonceStatus = parseWith(statusSchema, 'status answer');
+export const parseRedeemedUrl: (status: number, body: unknown) => RedeemedUrl = parseWith(
+  redeemedUrlSchema,
+  'access-object answer',
+);
