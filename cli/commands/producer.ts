@@ -1,0 +1,148 @@
+import { PresignedUrlNonceError, ProducerClient } from '../../client/index.js';
+import { parseCommandArgs, positiveInteger, required } from '../args.js';
+import { UsageError } from '../exit-codes.js';
+import { type CliIo, isoSeconds, writeJson, writeLine, writeTable } from '../io.js';
+import type { Command } from './command.js';
+
+/** Defaults from the environment, so a shell session names the endpoint once. */
+export const ENDPOINT_VARIABLE = 'PRESIGNED_URL_NONCE_ENDPOINT';
+export const PRINCIPAL_VARIABLE = 'PRESIGNED_URL_NONCE_PRINCIPAL';
+
+const PRODUCER_OPTIONS = {
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  unsigned: { type: 'boolean' },
+  principal: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const PRODUCER_HELP = `
+  --endpoint URL     the API's base URL, stage included (or $${ENDPOINT_VARIABLE});
+                     a loopback URL (127.0.0.1, localhost) is local mode: requests are not signed
+  --region REGION    signing region (default: from an execute-api host name, else $AWS_REGION)
+  --unsigned         do not sign, whatever the endpoint
+  --principal NAME   local mode only: the caller local mode records (x-local-principal header;
+                     or $${PRINCIPAL_VARIABLE}); the deployed API takes the caller from SigV4
+  --json             one JSON object on stdout, also for errors
+  -h, --help         this text
+
+  On AWS, credentials come from the SDK's default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+  AWS_PROFILE, SSO, the container or instance role.`;
+
+interface ProducerValues {
+  readonly endpoint?: string | undefined;
+  readonly region?: string | undefined;
+  readonly unsigned?: boolean | undefined;
+  readonly principal?: string | undefined;
+}
+
+const clientFrom = (command: string, values: ProducerValues, io: CliIo): ProducerClient => {
+  const endpoint = values.endpoint ?? io.env[ENDPOINT_VARIABLE];
+  const principal = values.principal ?? io.env[PRINCIPAL_VARIABLE];
+  try {
+    return new ProducerClient({
+      endpoint: required(command, 'endpoint', endpoint),
+      ...(values.region === undefined ? {} : { region: values.region }),
+      ...(values.unsigned === true ? { signing: false } : {}),
+      ...(principal === undefined || principal === '' ? {} : { localPrincipal: principal }),
+      ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
+      ...(io.sleep === undefined ? {} : { retry: { sleep: io.sleep } }),
+    });
+  } catch (error: unknown) {
+    // The client refuses a bad endpoint or a principal for a signed endpoint: the command line is wrong.
+    if (error instanceof PresignedUrlNonceError) throw new UsageError(error.message, command);
+    throw error;
+  }
+};
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'mint a nonce for an object key (POST /generate-url)',
+  help: `Usage: presigned-url-nonce generate --endpoint URL --key KEY [--max-uses N] [--expires-in SECONDS]
+                                [--content-disposition VALUE] [--json]
+
+Mints a nonce for an existing object and prints its accessUrl (give that to the consumer), nonceId
+(for status and revoke), expiry and uses. With --json: {nonce, nonceId, accessUrl, expiresAt, maxUses}.
+
+  --key KEY                     object key in the stack's bucket (required; the object must exist)
+  --max-uses N                  redemptions allowed (default 1)
+  --expires-in SECONDS          lifetime (default 3600)
+  --content-disposition VALUE   Content-Disposition for the download, e.g. 'attachment; filename="a.pdf"'
+${PRODUCER_HELP}`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('generate', argv, {
+      ...PRODUCER_OPTIONS,
+      key: { type: 'string' },
+      'max-uses': { type: 'string' },
+      'expires-in': { type: 'string' },
+      'content-disposition': { type: 'string' },
+    });
+    const key = required('generate', 'key', values.key);
+    const maxUses = positiveInteger('generate', 'max-uses', values['max-uses']);
+    const expiresInSeconds = positiveInteger('generate', 'expires-in', values['expires-in']);
+    const disposition = values['content-disposition'];
+    const generated = await clientFrom('generate', values, io).generate({
+      key,
+      ...(maxUses === undefined ? {} : { maxUses }),
+      ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
+      ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
+    });
+    if (values.json === true) {
+      writeJson(io.stdout, { ...generated });
+      return;
+    }
+    writeTable(io.stdout, [
+      ['accessUrl', generated.accessUrl],
+      ['nonceId', generated.nonceId],
+      ['expiresAt', isoSeconds(generated.expiresAt)],
+      ['maxUses', String(generated.maxUses)],
+    ]);
+  },
+};
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: "show a nonce's key, expiry and uses left (GET /nonces/{nonceId})",
+  help: `Usage: presigned-url-nonce status --endpoint URL --id NONCE_ID [--json]
+
+Shows a live nonce you created. Used up, expired, revoked, unknown or someone else's: not found (exit 3).
+With --json: {nonceId, key, expiresAt, maxUses, usesLeft, createdAt}.
+
+  --id NONCE_ID      the nonceId generate printed (required)
+${PRODUCER_HELP}`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('status', argv, { ...PRODUCER_OPTIONS, id: { type: 'string' } });
+    const nonceId = required('status', 'id', values.id);
+    const status = await clientFrom('status', values, io).status(nonceId);
+    if (values.json === true) {
+      writeJson(io.stdout, { ...status });
+      return;
+    }
+    writeTable(io.stdout, [
+      ['nonceId', status.nonceId],
+      ['key', status.key],
+      ['usesLeft', `${status.usesLeft} of ${status.maxUses}`],
+      ['expiresAt', isoSeconds(status.expiresAt)],
+      ['createdAt', isoSeconds(status.createdAt)],
+    ]);
+  },
+};
+
+export const revokeCommand: Command = {
+  name: 'revoke',
+  summary: 'revoke a nonce at once (DELETE /nonces/{nonceId})',
+  help: `Usage: presigned-url-nonce revoke --endpoint URL --id NONCE_ID [--json]
+
+Revokes a live nonce you created: every later redemption is refused. Not found (exit 3) when it is
+used up, expired, already revoked, unknown or someone else's. With --json: {nonceId, revoked: true}.
+
+  --id NONCE_ID      the nonceId generate printed (required)
+${PRODUCER_HELP}`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('revoke', argv, { ...PRODUCER_OPTIONS, id: { type: 'string' } });
+    const nonceId = required('revoke', 'id', values.id);
+    await clientFrom('revoke', values, io).revoke(nonceId);
+    if (values.json === true) writeJson(io.stdout, { nonceId, revoked: true });
+    else writeLine(io.stdout, `revoked ${nonceId}`);
+  },
+};
