@@ -14,6 +14,8 @@ declare module 'dynalite' {
 }
 
 declare module 's3rver' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+
   interface S3rverOptions {
     address?: string;
     port?: number;
@@ -24,9 +26,14 @@ declare module 's3rver' {
     vhostBuckets?: boolean;
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
+  /** A Koa application. */
   export default class S3rver {
     constructor(options?: S3rverOptions);
     run(): Promise<{ address: string; family: string; port: number }>;
     close(): Promise<void>;
+    /** The request handler (Koa's callback()), to mount on an http.Server of one's own. */
+    callback(): (request: IncomingMessage, response: ServerResponse) => void;
+    /** The winston logger s3rver creates in its constructor. */
+    readonly logger: { close(): void };
   }
 }

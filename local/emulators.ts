@@ -1,13 +1,14 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import dynalite from 'dynalite';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { createDynamoDbClient, createS3Client } from '../lambda/adapters/clients.js';
+import { startDynalite } from './dynalite-server.js';
+import { startDynamoDbLocal } from './dynamodb-local-server.js';
+import { type DynamoDbBackend, type DynamoDbServer, dynamoDbBackendFromEnv } from './dynamodb-server.js';
+import { closeServer, listen } from './net.js';
 
 /** The credentials s3rver documents; the AWS CLI and SDKs sign with them against the S3 emulator. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -27,36 +28,40 @@ export interface EmulatorOptions {
   readonly dataDir?: string;
   /** Upload hello.txt (default true). */
   readonly seed?: boolean;
+  /** The DynamoDB engine; default: the LOCAL_DYNAMODB environment variable, else dynalite. */
+  readonly dynamoDb?: DynamoDbBackend;
 }
 
 export interface Emulators {
+  readonly dynamoDbBackend: DynamoDbBackend;
   readonly dynamoDbEndpoint: string;
   readonly s3Endpoint: string;
   readonly tableName: string;
   readonly bucketName: string;
   readonly dynamoDb: DynamoDBClient;
   readonly s3: S3Client;
-  /** Stops the DynamoDB emulator only (fault tests); startDynamoDb brings it back on the same port. */
+  /** Stops the DynamoDB emulator only (fault tests); startDynamoDb brings it back on the same port, data kept. */
   stopDynamoDb(): Promise<void>;
   startDynamoDb(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const listen = (server: Server, port: number, host: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-
-const close = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections?.();
-  });
+/**
+ * Clients for the emulators that sign with LOCAL_CREDENTIALS whatever the environment holds (the
+ * handlers' own clients take theirs from process.env, which local mode sets).
+ */
+const emulatorClients = (dynamoDbEndpoint: string, s3Endpoint: string) => ({
+  dynamoDb: new DynamoDBClient({ region: LOCAL_REGION, endpoint: dynamoDbEndpoint, credentials: LOCAL_CREDENTIALS }),
+  s3: new S3Client({
+    region: LOCAL_REGION,
+    endpoint: s3Endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    // s3rver serves buckets by path and rejects the SDK's newer default checksums.
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  }),
+});
 
 /** The nonce table as the CDK stack defines it: partition key `pk` (string), on demand. */
 export const createNonceTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
@@ -84,86 +89,88 @@ export const createBucket = async (client: S3Client, bucketName: string): Promis
   }
 };
 
+/** Each engine keeps its own folder: their formats differ, and switching engines must not mix them. */
+const startDynamoDb = (backend: DynamoDbBackend, host: string, port: number, dataDir: string | undefined) => {
+  const start = backend === 'dynamodb-local' ? startDynamoDbLocal : startDynalite;
+  return start({ host, port, ...(dataDir === undefined ? {} : { dataDir: join(dataDir, backend) }) });
+};
+
 /**
- * Starts the in-process emulators (dynalite for DynamoDB, s3rver for S3), creates the table and the
- * bucket and seeds hello.txt. Clients made here sign with LOCAL_CREDENTIALS.
+ * s3rver on an http.Server of our own: s3rver.run() binds without an 'error' listener, so a port in
+ * use would crash the process instead of rejecting. s3rver is a Koa app; callback() is its handler.
+ */
+const startS3 = async (host: string, port: number, directory: string) => {
+  const s3rver = new S3rver({ silent: true, directory });
+  const server = createServer(s3rver.callback());
+  const boundPort = await listen(server, port, host, 's3');
+  return {
+    port: boundPort,
+    async stop() {
+      await closeServer(server);
+      s3rver.logger.close();
+    },
+  };
+};
+
+/**
+ * Starts the emulators (dynalite in this process or DynamoDB Local in a child; s3rver in this
+ * process), creates the table and the bucket and seeds hello.txt. The clients it returns sign with
+ * LOCAL_CREDENTIALS. With dataDir, both keep their data there across restarts.
  */
 export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emulators> => {
   const host = options.host ?? '127.0.0.1';
   const tableName = options.tableName ?? LOCAL_RESOURCE_NAME;
   const bucketName = options.bucketName ?? LOCAL_RESOURCE_NAME;
+  const backend = options.dynamoDb ?? dynamoDbBackendFromEnv(process.env);
   const dataDir = options.dataDir;
-  if (dataDir !== undefined) await mkdir(join(dataDir, 's3'), { recursive: true });
   const s3Dir = dataDir === undefined ? await mkdtemp(join(tmpdir(), 'presigned-url-nonce-s3-')) : join(dataDir, 's3');
+  if (dataDir !== undefined) await mkdir(s3Dir, { recursive: true });
 
-  const newDynalite = () =>
-    dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(dataDir === undefined ? {} : { path: join(dataDir, 'dynamodb') }),
-    });
-  const dynamo = newDynalite();
-  let dynamoRunning = false;
-  const s3rver = new S3rver({ address: host, port: options.s3Port ?? 0, silent: true, directory: s3Dir });
-
-  let dynamoDbPort = options.dynamoDbPort ?? 0;
+  let dynamo: DynamoDbServer | undefined;
+  let s3: Awaited<ReturnType<typeof startS3>> | undefined;
+  const stopServers = async () => {
+    await Promise.all([dynamo?.stop(), s3?.stop()]);
+    if (dataDir === undefined) await rm(s3Dir, { recursive: true, force: true });
+  };
   try {
-    dynamoDbPort = await listen(dynamo, dynamoDbPort, host);
-    dynamoRunning = true;
-    const s3Address = await s3rver.run();
-    const dynamoDbEndpoint = `http://${host}:${dynamoDbPort}`;
-    const s3Endpoint = `http://${host}:${s3Address.port}`;
-    const dynamoDb = createDynamoDbClient({ region: LOCAL_REGION, endpoint: dynamoDbEndpoint });
-    const s3 = createS3Client({ region: LOCAL_REGION, endpoint: s3Endpoint });
-    await createNonceTable(dynamoDb, tableName);
-    await createBucket(s3, bucketName);
-    if (options.seed ?? true) {
-      await s3.send(
-        new PutObjectCommand({ Bucket: bucketName, Key: SEED_KEY, Body: SEED_BODY, ContentType: 'text/plain' }),
-      );
+    // S3 first: it binds at once, so a port in use is reported before a JVM is started.
+    s3 = await startS3(host, options.s3Port ?? 0, s3Dir);
+    dynamo = await startDynamoDb(backend, host, options.dynamoDbPort ?? 0, dataDir);
+    const dynamoDbEndpoint = `http://${host}:${dynamo.port}`;
+    const s3Endpoint = `http://${host}:${s3.port}`;
+    const { dynamoDb: dynamoDbClient, s3: s3Client } = emulatorClients(dynamoDbEndpoint, s3Endpoint);
+    const runningDynamo = dynamo;
+    try {
+      await createNonceTable(dynamoDbClient, tableName);
+      await createBucket(s3Client, bucketName);
+      if (options.seed ?? true) {
+        await s3Client.send(
+          new PutObjectCommand({ Bucket: bucketName, Key: SEED_KEY, Body: SEED_BODY, ContentType: 'text/plain' }),
+        );
+      }
+    } catch (error: unknown) {
+      dynamoDbClient.destroy();
+      s3Client.destroy();
+      throw error;
     }
     return {
+      dynamoDbBackend: backend,
       dynamoDbEndpoint,
       s3Endpoint,
       tableName,
       bucketName,
-      dynamoDb,
-      s3,
-      // dynalite's own close() also closes its store (an in-memory one is lost), so an outage is
-      // simulated with the plain http.Server methods: the port goes dark, the data stays.
-      async stopDynamoDb() {
-        if (!dynamoRunning) return;
-        dynamoRunning = false;
-        await new Promise<void>((resolve) => {
-          Server.prototype.close.call(dynamo, () => resolve());
-          dynamo.closeAllConnections();
-        });
-      },
-      async startDynamoDb() {
-        if (dynamoRunning) return;
-        await new Promise<void>((resolve, reject) => {
-          dynamo.once('error', reject);
-          Server.prototype.listen.call(dynamo, { port: dynamoDbPort, host }, () => {
-            dynamo.off('error', reject);
-            resolve();
-          });
-        });
-        dynamoRunning = true;
-      },
+      dynamoDb: dynamoDbClient,
+      s3: s3Client,
+      stopDynamoDb: () => runningDynamo.pause(),
+      startDynamoDb: () => runningDynamo.resume(),
       async stop() {
-        dynamoDb.destroy();
-        s3.destroy();
-        if (dynamoRunning) await close(dynamo);
-        dynamoRunning = false;
-        await s3rver.close();
-        if (dataDir === undefined) await rm(s3Dir, { recursive: true, force: true });
+        dynamoDbClient.destroy();
+        s3Client.destroy();
+        await stopServers();
       },
     };
   } catch (error: unknown) {
-    if (dynamoRunning) await close(dynamo);
-    await s3rver.close().catch(() => undefined);
-    if (dataDir === undefined) await rm(s3Dir, { recursive: true, force: true });
+    await stopServers().catch(() => undefined);
     throw error;
   }
 };

