@@ -32,18 +32,40 @@ export const gatewayResponse = (type: GatewayResponseType): APIGatewayProxyResul
   };
 };
 
+/** IAM-style ARN matching: `*` matches any run of characters, `?` any one. */
+const arnMatches = (pattern: string, arn: string): boolean => {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
+  return new RegExp(`^${regex}$`).test(arn);
+};
+
 const allows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
   const statements = result.policyDocument?.Statement ?? [];
   const matches = (resource: unknown) =>
     (Array.isArray(resource) ? resource : [resource]).some(
-      (arn) =>
-        typeof arn === 'string' &&
-        (arn === methodArn || arn === '*' || (arn.endsWith('*') && methodArn.startsWith(arn.slice(0, -1)))),
+      (arn) => typeof arn === 'string' && arnMatches(arn, methodArn),
     );
   const relevant = statements.filter((statement) => 'Resource' in statement && matches(statement.Resource));
   // An explicit Deny wins; otherwise an Allow is needed.
   if (relevant.some((statement) => statement.Effect === 'Deny')) return false;
   return relevant.some((statement) => statement.Effect === 'Allow');
+};
+
+/**
+ * The authorizer context as the integration receives it: API Gateway accepts only string, number and
+ * boolean values (anything else is an AuthorizerConfigurationException, a 5xx) and hands them over
+ * stringified ("1", "true"). Undefined when the authorizer's output is not acceptable.
+ */
+const integrationContextOf = (result: APIGatewayAuthorizerResult): Record<string, string> | undefined => {
+  if (typeof result.principalId !== 'string' || typeof result.policyDocument !== 'object') return undefined;
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.context ?? {})) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    context[key] = String(value);
+  }
+  return { ...context, principalId: result.principalId };
 };
 
 const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
@@ -82,8 +104,11 @@ export const invokeRoute = async (
         error instanceof Error && error.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE',
       );
     }
+    const context = integrationContextOf(result);
+    // An authorizer that answers with no policy, no principal or a nested context is misconfigured.
+    if (context === undefined) return gatewayResponse('DEFAULT_5XX');
     if (!allows(result, event.methodArn)) return gatewayResponse('ACCESS_DENIED');
-    authorizerContext = { ...(result.context ?? {}), principalId: result.principalId };
+    authorizerContext = context;
   }
   try {
     const outcome = await withTimeout(

@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the local stack in one process. Prints `ready: http://HOST:PORT` once it serves;
+ * SIGINT/SIGTERM close everything and exit 0; a start-up failure is one line on stderr and exit 1.
+ */
+import { ConfigError } from '../lambda/shared/env.js';
+import { bannerLines, UNAUTHENTICATED_WARNING } from '../local/banner.js';
+import { type LocalConfig, loadLocalConfig, PORT_VARIABLES } from '../local/config.js';
+import { type LocalStack, startLocalStack } from '../local/local-stack.js';
+import { PortInUseError } from '../local/net.js';
+
+/** The contract allows 2 s from the signal to no process left; stop hard a little before that. */
+const SHUTDOWN_DEADLINE_MS = 1_800;
+
+const describeFailure = (error: unknown): string => {
+  if (error instanceof PortInUseError) {
+    const variable = PORT_VARIABLES[error.service];
+    return `error: port ${error.port} on ${error.host} is already in use; set ${variable} to a free port (or ${variable}=0 for any free port).`;
+  }
+  if (error instanceof ConfigError) return `error: ${error.message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `error: local mode could not start: ${message.split('\n', 1)[0]}`;
+};
+
+const fail = (error: unknown): never => {
+  process.stderr.write(`${describeFailure(error)}\n`);
+  process.exit(1);
+};
+
+const configFrom = (env: NodeJS.ProcessEnv): LocalConfig => {
+  try {
+    return loadLocalConfig(env);
+  } catch (error: unknown) {
+    return fail(error);
+  }
+};
+
+const config = configFrom(process.env);
+
+let stack: LocalStack | undefined;
+const starting = startLocalStack(config).then((started) => {
+  stack = started;
+  return started;
+});
+
+let stopping = false;
+const shutdown = async () => {
+  // A second Ctrl-C means now.
+  if (stopping) process.exit(0);
+  stopping = true;
+  setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
+  await starting.catch(() => undefined);
+  await stack?.stop().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+try {
+  const started = await starting;
+  if (!stopping) {
+    process.stdout.write(`${bannerLines(config, started).join('\n')}\n`);
+    process.stderr.write(`${UNAUTHENTICATED_WARNING}\n`);
+    process.stdout.write(`ready: ${started.url}\n`);
+  }
+} catch (error: unknown) {
+  if (!stopping) fail(error);
+}

@@ -1,0 +1,25 @@
+import type { Env } from '../lambda/shared/env.js';
+import type { LocalConfig } from './config.js';
+import { type Emulators, LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.js';
+
+/**
+ * What the handler modules read from process.env when they load, pointed at the emulators. The
+ * credentials are forced to the emulators' own: a developer's real AWS credentials have no business
+ * here (and s3rver knows only its own key). The user's Powertools and limit settings are kept.
+ */
+export const handlerEnvironment = (config: LocalConfig, emulators: Emulators, env: Env): Record<string, string> => ({
+  TABLE_NAME: config.tableName,
+  BUCKET_NAME: config.bucketName,
+  AWS_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
+  S3_ENDPOINT: emulators.s3Endpoint,
+  // Quiet by default: EMF metrics are noise without CloudWatch, and INFO logs one line per request.
+  POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+});
+
+/** Variables that would override the forced credentials in the SDK's provider chain. */
+export const CONFLICTING_AWS_VARIABLES = ['AWS_SESSION_TOKEN', 'AWS_PROFILE'] as const;
