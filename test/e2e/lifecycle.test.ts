@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childPids, isAlive, type RunningLocal, spawnLocal, startLocal } from './local-process.js';
+
+/**
+ * Start, stop and restart: the process-level promises of `npm start`. One data folder, two runs in a
+ * row on it (the second stays up for the port-in-use cases), each stopped by PID with a signal.
+ */
+
+const portOf = (url: string): string => new URL(url).port;
+
+let dataDir: string;
+let second: RunningLocal | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'presigned-url-nonce-e2e-'));
+});
+
+afterAll(async () => {
+  await second?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start: lifecycle', () => {
+  const bytes = randomBytes(4096);
+  let nonce: string;
+
+  it('exits 0 within 2 s of SIGTERM, leaving no process of its own behind', async () => {
+    const first = await startLocal({ LOCAL_DATA_DIR: dataDir });
+    await first.s3.send(new PutObjectCommand({ Bucket: first.bucketName, Key: 'kept.bin', Body: bytes }));
+    const minted = await fetch(`${first.url}/generate-url`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: 'kept.bin', maxUses: 2 }),
+    });
+    expect(minted.status).toBe(201);
+    nonce = ((await minted.json()) as { nonce: string }).nonce;
+    // One use taken before the restart: the count must survive it too.
+    expect((await fetch(`${first.url}/access-object?nonce=${nonce}`, { redirect: 'manual' })).status).toBe(302);
+
+    const children = childPids(first.pid);
+    const exit = await first.stop('SIGTERM');
+
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(2_000);
+    expect(children.filter(isAlive)).toEqual([]);
+    expect(first.stdout().match(/^ready: /gm)).toHaveLength(1);
+  });
+
+  it('keeps the table and the bucket in LOCAL_DATA_DIR across the restart', async () => {
+    second = await startLocal({ LOCAL_DATA_DIR: dataDir });
+
+    const redirect = await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const object = await fetch(redirect.headers.get('location') ?? '');
+    expect(Buffer.from(await object.arrayBuffer()).equals(bytes)).toBe(true);
+    // The second and last use was the one above.
+    expect((await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it.each([
+    ['PORT', (running: RunningLocal) => portOf(running.url)],
+    ['DYNAMODB_PORT', (running: RunningLocal) => portOf(running.dynamoDbEndpoint)],
+    ['S3_PORT', (running: RunningLocal) => portOf(running.s3Endpoint)],
+  ])('exits 1 with one line naming %s when that port is in use', async (variable, portFrom) => {
+    if (second === undefined) throw new Error('the restarted stack is not running');
+    const port = portFrom(second);
+    const clash = spawnLocal({ [variable]: port });
+
+    const exit = await clash.exited;
+
+    expect(exit.code).toBe(1);
+    const lines = clash.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      `error: port ${port} on 127.0.0.1 is already in use; set ${variable} to a free port (or ${variable}=0 for any free port).`,
+    );
+    expect(clash.stdout()).not.toMatch(/^ready:/m);
+  });
+
+  it('exits 0 within 2 s of SIGINT too', async () => {
+    if (second === undefined) throw new Error('the restarted stack is not running');
+    const children = childPids(second.pid);
+    const exit = await second.stop('SIGINT');
+    second = undefined;
+
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(2_000);
+    expect(children.filter(isAlive)).toEqual([]);
+  });
+});
