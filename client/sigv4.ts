@@ -1,5 +1,4 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Credentials, CredentialsProvider } from './types.js';
 
 /** API Gateway's signing name: the service in the credential scope of every SigV4 request to it. */
@@ -75,16 +74,21 @@ const queryOf = (url: URL): Record<string, string | string[]> => {
  * signature), `x-amz-security-token` for temporary credentials, and `authorization`.
  */
 export const createRequestSigner = (options: SignerOptions): RequestSigner => {
-  const signer = new SignatureV4({
-    service: EXECUTE_API_SERVICE,
-    region: options.region,
-    credentials: options.credentials,
-    sha256: NodeSha256,
-  });
+  // Loaded on first use: a CLI call to local mode never signs and starts faster without it.
+  let signer: Promise<import('@smithy/signature-v4').SignatureV4> | undefined;
   const clock = options.clock ?? (() => new Date());
   return async (request) => {
+    signer ??= import('@smithy/signature-v4').then(
+      ({ SignatureV4 }) =>
+        new SignatureV4({
+          service: EXECUTE_API_SERVICE,
+          region: options.region,
+          credentials: options.credentials,
+          sha256: NodeSha256,
+        }),
+    );
     const { url } = request;
-    const signed = await signer.sign(
+    const signed = await (await signer).sign(
       {
         method: request.method,
         protocol: url.protocol,
