@@ -1,0 +1,225 @@
+import type { Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProxyHandler, RequestAuthorizer, RouteTarget } from '../../local/gateway.js';
+import { createGatewayServer } from '../../local/http-server.js';
+import { closeServer, listen } from '../../local/net.js';
+import type { BoundRoute, RouteSpec } from '../../local/routes.js';
+
+/**
+ * The API Gateway emulator over real HTTP with stand-in handlers, for what the deployed handlers never
+ * do (throw, answer malformed results, binary bodies, multi-value headers) and for what a handler sees
+ * of the request (the event local mode builds).
+ */
+
+let seen: APIGatewayProxyEvent[] = [];
+let authorized: APIGatewayRequestAuthorizerEvent[] = [];
+let result: () => Promise<unknown> = async () => ({ statusCode: 200, body: 'ok' });
+
+const echo: ProxyHandler = async (event) => {
+  seen.push(event);
+  return (await result()) as APIGatewayProxyResult;
+};
+const allowAll: RequestAuthorizer = async (event) => {
+  authorized.push(event);
+  return {
+    principalId: 'p',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:*:*:*/*/GET/*' }],
+    },
+    context: { count: 3, flag: true, name: 'n' },
+  };
+};
+
+const route = (spec: RouteSpec, target: RouteTarget): BoundRoute => ({ spec, target });
+const routes: BoundRoute[] = [
+  route({ method: 'POST', resource: '/items', handler: 'generate-url', auth: { type: 'AWS_IAM' } }, { handler: echo }),
+  route(
+    { method: 'GET', resource: '/items/{itemId}', handler: 'access-object', auth: { type: 'AWS_IAM' } },
+    { handler: echo },
+  ),
+  route(
+    { method: 'GET', resource: '/items/special', handler: 'access-object', auth: { type: 'AWS_IAM' } },
+    { handler: echo },
+  ),
+  route(
+    {
+      method: 'GET',
+      resource: '/guarded',
+      handler: 'access-object',
+      auth: { type: 'REQUEST', authorizer: 'validate-nonce', identityQueryParameter: 'token' },
+    },
+    { handler: echo, authorizer: { fn: allowAll, identityQueryParameter: 'token' } },
+  ),
+];
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  let domainName = '';
+  server = createGatewayServer({
+    routes,
+    stage: 'test',
+    domainName: () => domainName,
+    maxPayloadBytes: 1024,
+    integrationTimeoutMs: 200,
+  });
+  const port = await listen(server, 0, '127.0.0.1', 'api');
+  domainName = `127.0.0.1:${port}`;
+  base = `http://${domainName}`;
+});
+
+afterAll(async () => {
+  await closeServer(server);
+});
+
+beforeEach(() => {
+  seen = [];
+  authorized = [];
+  result = async () => ({ statusCode: 200, body: 'ok' });
+});
+
+const lastEvent = (): APIGatewayProxyEvent => {
+  const event = seen.at(-1);
+  if (event === undefined) throw new Error('the handler was not invoked');
+  return event;
+};
+
+describe('the API Gateway emulator: the event a handler gets', () => {
+  it('carries the caller from x-local-principal on AWS_IAM routes and drops the header', async () => {
+    await fetch(`${base}/items`, { method: 'POST', headers: { 'x-local-principal': 'arn:aws:iam::1:user/a' } });
+    const event = lastEvent();
+    expect(event.requestContext.identity.userArn).toBe('arn:aws:iam::1:user/a');
+    expect(Object.keys(event.headers).map((name) => name.toLowerCase())).not.toContain('x-local-principal');
+
+    await fetch(`${base}/items`, { method: 'POST' });
+    expect(lastEvent().requestContext.identity.userArn).toBe('local');
+  });
+
+  it('sets X-Forwarded-Proto/Port itself, appends to X-Forwarded-For, and names HOST:PORT as the domain', async () => {
+    await fetch(`${base}/items`, {
+      method: 'POST',
+      headers: { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.9' },
+    });
+    const event = lastEvent();
+    expect(event.headers['X-Forwarded-Proto']).toBe('http');
+    expect(event.headers['X-Forwarded-Port']).toBe(new URL(base).port);
+    expect(event.headers['X-Forwarded-For']).toBe('203.0.113.9, 127.0.0.1');
+    expect(event.requestContext.domainName).toBe(new URL(base).host);
+    expect(event.requestContext.stage).toBe('test');
+    expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('passes a binary body base64-encoded and a text body as is', async () => {
+    await fetch(`${base}/items`, { method: 'POST', body: new Uint8Array([0xff, 0x00, 0x80]) });
+    expect(lastEvent()).toMatchObject({ body: '/wCA', isBase64Encoded: true });
+    await fetch(`${base}/items`, { method: 'POST', body: 'héllo' });
+    expect(lastEvent()).toMatchObject({ body: 'héllo', isBase64Encoded: false });
+  });
+
+  it('fills path parameters, prefers a literal resource, and keeps repeated query values', async () => {
+    await fetch(`${base}/items/a%20b?x=1&x=2`);
+    expect(lastEvent()).toMatchObject({
+      resource: '/items/{itemId}',
+      path: '/items/a b',
+      pathParameters: { itemId: 'a b' },
+      queryStringParameters: { x: '2' },
+      multiValueQueryStringParameters: { x: ['1', '2'] },
+    });
+    await fetch(`${base}/items/special`);
+    expect(lastEvent()).toMatchObject({ resource: '/items/special', pathParameters: null });
+  });
+
+  it('runs the authorizer on every request and hands its context over stringified', async () => {
+    await fetch(`${base}/guarded?token=t`);
+    await fetch(`${base}/guarded?token=t`);
+    expect(authorized).toHaveLength(2);
+    expect(authorized[0]?.methodArn).toBe('arn:aws:execute-api:us-east-1:000000000000:local/test/GET/guarded');
+    expect(lastEvent().requestContext.authorizer).toEqual({ count: '3', flag: 'true', name: 'n', principalId: 'p' });
+  });
+});
+
+describe('the API Gateway emulator: the response a client gets', () => {
+  it('merges headers and multiValueHeaders, a pair given in both once', async () => {
+    result = async () => ({
+      statusCode: 201,
+      headers: { 'X-One': 'a', 'Set-Cookie': 'c=1' },
+      multiValueHeaders: { 'Set-Cookie': ['c=1', 'd=2'], 'X-Many': ['x', 'y'] },
+      body: '{}',
+    });
+    const response = await fetch(`${base}/items`, { method: 'POST' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-one')).toBe('a');
+    expect(response.headers.getSetCookie()).toEqual(['c=1', 'd=2']);
+    expect(response.headers.get('x-many')).toBe('x, y');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('decodes an isBase64Encoded body', async () => {
+    result = async () => ({
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: Buffer.from([1, 2, 255]).toString('base64'),
+      isBase64Encoded: true,
+    });
+    const response = await fetch(`${base}/items`, { method: 'POST' });
+    expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([1, 2, 255]);
+  });
+
+  it.each([
+    ['throws', async () => Promise.reject(new Error('boom')), 502, 'internal_error'],
+    ['answers no status code', async () => ({ body: 'x' }), 502, 'internal_error'],
+    ['answers a non-string body', async () => ({ statusCode: 200, body: { a: 1 } }), 502, 'internal_error'],
+    [
+      'answers an impossible header value',
+      async () => ({ statusCode: 200, headers: { 'X-Bad': 'a\nb' } }),
+      502,
+      'internal_error',
+    ],
+    [
+      'outlives the integration timeout',
+      () => new Promise((resolve) => setTimeout(resolve, 1_000)),
+      504,
+      'gateway_timeout',
+    ],
+  ])('answers in the JSON error shape when the handler %s', async (_, behaviour, status, error) => {
+    result = behaviour;
+    const response = await fetch(`${base}/items`, { method: 'POST' });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error, message: expect.any(String) });
+  });
+
+  it('answers 413 to a chunked body past the limit without invoking the handler, then serves on', async () => {
+    const chunks = async function* () {
+      for (let index = 0; index < 8; index++) yield new Uint8Array(512);
+    };
+    const response = await fetch(`${base}/items`, { method: 'POST', body: chunks(), duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(seen).toHaveLength(0);
+    expect((await fetch(`${base}/items`, { method: 'POST', body: 'x'.repeat(1024) })).status).toBe(200);
+  });
+
+  it('answers 413 at once to a declared length past the limit with 100-continue, the body never sent', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest(`${base}/items`, {
+        method: 'POST',
+        headers: { 'Content-Length': 4096, Expect: '100-continue' },
+      });
+      request.on('continue', () => reject(new Error('the server asked for the body')));
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode);
+        request.destroy();
+      });
+      request.on('error', reject);
+      request.flushHeaders();
+    });
+    expect(status).toBe(413);
+    expect(seen).toHaveLength(0);
+  });
+});
