@@ -39,19 +39,28 @@ const waitForExit = (child: ChildProcess, ms: number): Promise<boolean> =>
         });
       });
 
+/** Signals a PID that may have exited meanwhile (Ctrl-C reaches the whole process group). */
+const signal = (pid: number, name: NodeJS.Signals): void => {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // ESRCH: gone already.
+  }
+};
+
 /** By PID: SIGTERM, then SIGKILL if the JVM has not gone within the grace period. */
 const kill = async (child: ChildProcess): Promise<void> => {
   if (child.pid === undefined || exited(child)) return;
-  process.kill(child.pid, 'SIGTERM');
+  signal(child.pid, 'SIGTERM');
   if (await waitForExit(child, STOP_GRACE_MS)) return;
-  process.kill(child.pid, 'SIGKILL');
+  signal(child.pid, 'SIGKILL');
   await waitForExit(child, STOP_GRACE_MS);
 };
 
 /** Should this process end without stop() (a crash, process.exit), the JVM must not outlive it. */
 const killOnExit = (child: ChildProcess): (() => void) => {
   const onExit = () => {
-    if (child.pid !== undefined && !exited(child)) process.kill(child.pid, 'SIGKILL');
+    if (child.pid !== undefined && !exited(child)) signal(child.pid, 'SIGKILL');
   };
   process.once('exit', onExit);
   return () => process.off('exit', onExit);
