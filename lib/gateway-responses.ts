@@ -57,6 +57,32 @@ export const GATEWAY_RESPONSES = {
     error: 'gateway_timeout',
     message: 'The service did not answer in time; retry later.',
   },
+  // The entries below occur only on AWS (local mode has no request model, SigV4 or WAF).
+  BAD_REQUEST_BODY: {
+    type: 'BAD_REQUEST_BODY',
+    statusCode: 400,
+    error: 'invalid_request',
+    message:
+      'The body must be a JSON object with "key" (a non-empty string) and optionally "expiresInSeconds", "maxUses" (whole numbers from 1) and "responseContentDisposition" (a string); no other field and no null.',
+  },
+  INVALID_SIGNATURE: {
+    type: 'INVALID_SIGNATURE',
+    statusCode: 403,
+    error: 'invalid_signature',
+    message: 'The request signature does not match: sign the request with AWS Signature Version 4.',
+  },
+  EXPIRED_TOKEN: {
+    type: 'EXPIRED_TOKEN',
+    statusCode: 403,
+    error: 'expired_token',
+    message: 'The security token in the request has expired; refresh the credentials and sign again.',
+  },
+  WAF_FILTERED: {
+    type: 'WAF_FILTERED',
+    statusCode: 403,
+    error: 'forbidden',
+    message: 'The request was blocked by the web application firewall.',
+  },
   DEFAULT_4XX: { type: 'DEFAULT_4XX', statusCode: 400, error: 'bad_request', message: 'The request was refused.' },
   DEFAULT_5XX: {
     type: 'DEFAULT_5XX',

@@ -1,0 +1,207 @@
+/**
+ * The three Lambda functions. One construct fixes the defaults they share (runtime, architecture,
+ * bundling, log group, role without managed policies, tracing); another wires each to exactly the table
+ * and bucket actions of DESIGN invariant 9, and sets each environment variable next to the grant that
+ * makes it usable, so a function never knows a resource it may not touch.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge, iam5ResourceFinding } from './nag.js';
+
+const handlerEntry = (name: string): string => fileURLToPath(new URL(`../lambda/handlers/${name}.ts`, import.meta.url));
+
+/**
+ * The deployed entry files: the very modules local mode loads (a test asserts it). lib/ names them and
+ * never imports them: the CDK app must not load runtime code, and the runtime must not load CDK.
+ */
+export const HANDLER_ENTRIES = {
+  generateUrl: handlerEntry('generate-url'),
+  validateNonce: handlerEntry('validate-nonce'),
+  accessObject: handlerEntry('access-object'),
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/** The newest Node.js runtime aws-cdk-lib offers; cdk-nag's AwsSolutions-L1 checks it stays so. */
+export const RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+export const POWERTOOLS_SERVICE_NAME = 'presigned-url-nonce';
+export const POWERTOOLS_METRICS_NAMESPACE = 'PresignedUrlNonce';
+
+export interface NonceFunctionProps {
+  /** The handler module (one of HANDLER_ENTRIES). */
+  readonly entry: string;
+  readonly description: string;
+  /** Retention of the function's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** Removal policy of the function's log group. */
+  readonly removalPolicy: RemovalPolicy;
+  /** Environment that needs no permission (limits, names); resource names come with their grants. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * @default 512 — more memory is more CPU: TLS and SHA-256 on a cold start finish sooner.
+   */
+  readonly memorySize?: number;
+}
+
+/**
+ * A NodejsFunction with the project's fixed defaults, its own log group with retention, and its own role
+ * that holds nothing but the right to write to that log group (no AWSLambdaBasicExecutionRole).
+ */
+export class NonceFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: NonceFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${id}: writes its own log group, plus the grants DESIGN invariant 9 lists`,
+    });
+    // CreateLogStream and PutLogEvents on this function's log group only.
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      // Above the AWS clients' worst case (3 attempts of 1 s connect + 3 s request, with backoff), so a
+      // DynamoDB or S3 outage ends as the handler's 503, not a Lambda timeout that API Gateway turns into a 502.
+      timeout: Duration.seconds(15),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE,
+        // Stack traces in the minified bundles point at the TypeScript sources (the maps ship beside them).
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // Linked: the bundle ends with a sourceMappingURL comment, which --enable-source-maps needs.
+        sourceMapMode: SourceMapMode.DEFAULT,
+        // Stack traces need the mappings, not a second copy of the source inside the asset.
+        sourcesContent: false,
+        // The Node.js runtime ships AWS SDK v3 and ESM imports of it resolve there (Node.js 18 and later).
+        externalModules: ['@aws-sdk/*'],
+        // Prefer packages' ESM builds so the bundle is ESM all the way down.
+        mainFields: ['module', 'main'],
+        // No createRequire banner: every bundled dependency resolves to ESM, so nothing calls require()
+        // (test/infra/synth.test.ts imports each bundle to prove it loads).
+        // Local esbuild only: synth needs neither Docker nor the network.
+        forceDockerBundling: false,
+      },
+    });
+
+    // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions: "*" is the only
+    // resource IAM accepts for them. Tracing.ACTIVE adds exactly that statement to this role's policy.
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy !== undefined) {
+      acknowledge(
+        policy,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; "*" is the only valid resource for active tracing.',
+      );
+    }
+  }
+}
+
+/** Grants table actions by name and hands the function the table's name with them. */
+const bindTable = (target: NonceFunction, table: ITable, ...actions: string[]): void => {
+  table.grant(target.function, ...actions);
+  target.function.addEnvironment('TABLE_NAME', table.tableName);
+};
+
+/**
+ * Grants s3:GetObject (which also authorizes HeadObject) on the bucket's objects and hands over the
+ * bucket's name. The object keys are chosen by producers at run time, so `bucket/*` is inherent.
+ */
+const bindBucketObjects = (target: NonceFunction, bucket: IBucket): void => {
+  BucketGrants.fromBucket(bucket).actionsOnObjectKeys(target.function, '*', 's3:GetObject');
+  target.function.addEnvironment('BUCKET_NAME', bucket.bucketName);
+  acknowledge(
+    target.role.node.findChild('DefaultPolicy'),
+    iam5ResourceFinding(target, bucket.arnForObjects('*')),
+    's3:GetObject on the objects of this stack\'s bucket only: keys are chosen by producers at run time, so the object ARN must end in "/*".',
+  );
+};
+
+export interface NonceFunctionsProps {
+  readonly table: ITable;
+  readonly bucket: IBucket;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly presignTtlSeconds: number;
+  readonly maxExpiresInSeconds: number;
+  readonly maxUsesLimit: number;
+  /** @default - accessUrl is built from the request's domain and stage */
+  readonly publicBaseUrl?: string;
+}
+
+/** GenerateURL, ValidateNonce (the REQUEST authorizer) and AccessObject, with invariant 9's grants. */
+export class NonceFunctions extends Construct {
+  public readonly generateUrl: NonceFunction;
+  public readonly validateNonce: NonceFunction;
+  public readonly accessObject: NonceFunction;
+
+  constructor(scope: Construct, id: string, props: NonceFunctionsProps) {
+    super(scope, id);
+    const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy };
+
+    this.generateUrl = new NonceFunction(this, 'GenerateUrl', {
+      ...common,
+      entry: HANDLER_ENTRIES.generateUrl,
+      description: 'POST /generate-url: checks the object exists, stores the hash of a new nonce',
+      environment: {
+        MAX_EXPIRES_IN_SECONDS: String(props.maxExpiresInSeconds),
+        MAX_USES_LIMIT: String(props.maxUsesLimit),
+        ...(props.publicBaseUrl === undefined ? {} : { PUBLIC_BASE_URL: props.publicBaseUrl }),
+      },
+    });
+    bindTable(this.generateUrl, props.table, 'dynamodb:PutItem');
+    bindBucketObjects(this.generateUrl, props.bucket);
+
+    this.validateNonce = new NonceFunction(this, 'ValidateNonce', {
+      ...common,
+      entry: HANDLER_ENTRIES.validateNonce,
+      description: 'REQUEST authorizer of GET /access-object: reads the nonce item, allows or denies',
+    });
+    bindTable(this.validateNonce, props.table, 'dynamodb:GetItem');
+
+    this.accessObject = new NonceFunction(this, 'AccessObject', {
+      ...common,
+      entry: HANDLER_ENTRIES.accessObject,
+      description: 'GET /access-object: consumes a use atomically, then answers with a short-lived presigned GET',
+      environment: { PRESIGN_TTL_SECONDS: String(props.presignTtlSeconds) },
+    });
+    bindTable(this.accessObject, props.table, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
+    bindBucketObjects(this.accessObject, props.bucket);
+  }
+
+  public all(): readonly NonceFunction[] {
+    return [this.generateUrl, this.validateNonce, this.accessObject];
+  }
+}

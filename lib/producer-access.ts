@@ -1,0 +1,39 @@
+/**
+ * What a producer application needs: a customer managed policy that allows `execute-api:Invoke` on the
+ * producer routes of this API's stage and on nothing else. Attach it to the producer's role or user.
+ */
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { ProducerRoute } from './api.js';
+
+export interface ProducerAccessProps {
+  readonly api: apigateway.RestApi;
+  readonly stageName: string;
+  readonly routes: readonly ProducerRoute[];
+  /**
+   * Require a session authenticated with MFA (`aws:MultiFactorAuthPresent`). Only sessions obtained with an
+   * MFA code carry that key: it suits people, not workloads running on instance or task roles.
+   * @default false
+   */
+  readonly requireMfa?: boolean;
+}
+
+export class ProducerAccess extends Construct {
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: ProducerAccessProps) {
+    super(scope, id);
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `Call the producer routes (${props.routes.map((route) => `${route.method} ${route.path}`).join(', ')}) of the presigned-url-nonce API`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeProducerRoutes',
+          actions: ['execute-api:Invoke'],
+          resources: props.routes.map((route) => props.api.arnForExecuteApi(route.method, route.path, props.stageName)),
+          ...(props.requireMfa === true ? { conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : {}),
+        }),
+      ],
+    });
+  }
+}

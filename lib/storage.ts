@@ -1,0 +1,128 @@
+/**
+ * The nonce table and the object bucket (with its access-logs bucket).
+ *
+ * Encryption uses AWS-managed keys on purpose: the table uses the `aws/dynamodb` key and the buckets SSE-S3.
+ * With a customer managed key every function would also need kms:Decrypt/kms:GenerateDataKey, which is
+ * more than DESIGN invariant 9 allows, and S3 server access logs can only be delivered to SSE-S3 buckets.
+ */
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
+
+export interface StorageProps {
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Browser origins allowed to GET presigned URLs (S3 CORS). @default - no CORS rule */
+  readonly allowedOrigins?: readonly string[];
+  /** Front this existing bucket instead of creating one. @default - a new bucket */
+  readonly existingBucketName?: string;
+  /** The presigned URLs' life; the bucket denies GETs signed longer ago than this. */
+  readonly presignTtlSeconds: number;
+  /** Expiry of the server access logs, in days. */
+  readonly accessLogExpirationDays: number;
+}
+
+/** The presigned-request age limit, as the bucket policy states it (s3:signatureAge is in milliseconds). */
+export const signatureAgeLimitMs = (presignTtlSeconds: number): number => presignTtlSeconds * 1000;
+
+export class Storage extends Construct {
+  public readonly table: dynamodb.Table;
+  public readonly bucket: s3.IBucket;
+  /** Undefined when the stack fronts an existing bucket (its logging is the owner's business). */
+  public readonly accessLogsBucket?: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.table = new dynamodb.Table(this, 'Nonces', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // TTL only cleans up (it can lag by days); every read and every condition checks expiry itself.
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+
+    if (props.existingBucketName !== undefined) {
+      this.bucket = s3.Bucket.fromBucketName(this, 'Objects', props.existingBucketName);
+      // An imported bucket's policy cannot be changed from here (CDK would silently drop the statements).
+      Annotations.of(this).addInfo(
+        `Fronting the existing bucket "${props.existingBucketName}": add the TLS-only and s3:signatureAge ` +
+          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements to its bucket policy yourself ` +
+          '(README, "Using an existing bucket").',
+      );
+      return;
+    }
+
+    const accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // Server access log delivery supports SSE-S3 only.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(props.accessLogExpirationDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy,
+    });
+    acknowledge(
+      accessLogsBucket.node.findChild('Resource'),
+      'AwsSolutions-S1',
+      'This is the server access logs bucket; logging it into itself would loop and logging it elsewhere would need a third bucket with the same problem.',
+    );
+    this.accessLogsBucket = accessLogsBucket;
+
+    const allowedOrigins = props.allowedOrigins ?? [];
+    const bucket = new s3.Bucket(this, 'Objects', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      // ACLs disabled: the bucket policy and IAM are the only access paths.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'objects/',
+      ...(allowedOrigins.length === 0
+        ? {}
+        : {
+            cors: [
+              {
+                // Only what a browser needs to download through a presigned GET.
+                allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                allowedOrigins: [...allowedOrigins],
+                allowedHeaders: ['Range'],
+                exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type', 'ETag'],
+                maxAge: 600,
+              },
+            ],
+          }),
+      removalPolicy,
+    });
+
+    // DESIGN invariant 6: a presigned GET is refused once its signature is older than the presign window,
+    // whatever expiry was written into the URL. Requests signed in headers are milliseconds old, so
+    // GenerateURL's HeadObject is unaffected.
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGetsSignedLongerAgoThanThePresignWindow',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
+      }),
+    );
+    this.bucket = bucket;
+  }
+}
