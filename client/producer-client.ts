@@ -1,5 +1,13 @@
 import { PresignedUrlNonceError, SigningError, UnexpectedResponseError } from './errors.js';
-import { expectJson, fetchOrThrow, type RetryOptions, resolveRetry, sendWithRetry, unexpectedStatus } from './http.js';
+import {
+  expectJson,
+  fetchOrThrow,
+  type ResolvedRetry,
+  type RetryOptions,
+  resolveRetry,
+  sendWithRetry,
+  unexpectedStatus,
+} from './http.js';
 import { parseGenerated, parseStatus } from './responses.js';
 import {
   createRequestSigner,
@@ -93,7 +101,7 @@ export class ProducerClient {
   readonly signing: boolean;
   private readonly sign: RequestSigner | undefined;
   private readonly fetch: FetchLike;
-  private readonly retry;
+  private readonly retry: ResolvedRetry;
   private readonly requestTimeoutMs: number;
   private readonly localPrincipal: string | undefined;
 
