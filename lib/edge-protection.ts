@@ -76,7 +76,8 @@ export class EdgeProtection extends Construct {
           scope: 'REGIONAL',
           ipAddressVersion: version,
           addresses,
-          description: 'Clients allowed to call the API (context allowedCidrs)',
+          // CloudFormation allows letters, digits, spaces and =:#@/-,. in a WAF description.
+          description: 'Clients allowed to call the API, from the context value allowedCidrs',
         });
       const references = [allowedCidrs.filter((cidr) => !isIpv6(cidr)), allowedCidrs.filter(isIpv6)].flatMap(
         (addresses, index) =>

@@ -55,7 +55,7 @@ export class Storage extends Construct {
       Annotations.of(this).addInfo(
         `Fronting the existing bucket "${props.existingBucketName}": add the TLS-only and s3:signatureAge ` +
           `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements to its bucket policy yourself ` +
-          '(README, "Using an existing bucket").',
+          '(docs/infrastructure.md, "Using an existing bucket").',
       );
       return;
     }

@@ -1,32 +1,40 @@
 /**
  * The stack synthesized with every option set from context, and once more fronting an existing bucket
- * behind an IPv4 allow list: what each option changes in the template, and cdk-nag still clean.
+ * behind an IPv4 allow list without the API Gateway account role: what each option changes in the
+ * template, with cdk-nag (and, for the first, CloudFormation validation) still clean.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { generateUrlInvokeArn, logicalIdOf, nagFindings, synth } from './support.js';
 
-const OPTIONS = synth({
-  allowedOrigins: ['https://app.example.com'],
-  presignTtlSeconds: 30,
-  removalPolicy: 'destroy',
-  maxExpiresInSeconds: 86_400,
-  maxUsesLimit: 5,
-  publicBaseUrl: 'https://files.example.com',
-  apiLogLevel: 'INFO',
-  stageName: 'v1',
-  throttlingRateLimit: 5,
-  throttlingBurstLimit: 10,
-  apiGatewayCloudWatchRole: false,
-  allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'],
-  rateLimitPer5Min: 200,
-  logRetentionDays: 30,
-  alarmEmail: 'ops@example.com',
-  denialAlarmThreshold: 5,
-  requireMfa: true,
-});
+const OPTIONS = synth(
+  {
+    allowedOrigins: ['https://app.example.com'],
+    presignTtlSeconds: 30,
+    removalPolicy: 'destroy',
+    maxExpiresInSeconds: 86_400,
+    maxUsesLimit: 5,
+    publicBaseUrl: 'https://files.example.com',
+    apiLogLevel: 'INFO',
+    stageName: 'v1',
+    throttlingRateLimit: 5,
+    throttlingBurstLimit: 10,
+    allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'],
+    rateLimitPer5Min: 200,
+    logRetentionDays: 30,
+    alarmEmail: 'ops@example.com',
+    denialAlarmThreshold: 5,
+    requireMfa: true,
+  },
+  // The widest template: CDK's CloudFormation validation (schemas, patterns) runs on it, as in `cdk synth`.
+  { validateTemplates: true },
+);
 
-const EXISTING = synth({ existingBucketName: 'my-private-objects', allowedCidrs: ['203.0.113.0/24'] });
+const EXISTING = synth({
+  existingBucketName: 'my-private-objects',
+  allowedCidrs: ['203.0.113.0/24'],
+  apiGatewayCloudWatchRole: false,
+});
 
 describe.each([
   ['every option set', OPTIONS],
@@ -147,8 +155,12 @@ describe('the REST API with log level, stage and throttling from context', () =>
       ],
     });
   });
+});
 
-  it('leaves the account-level CloudWatch role alone when asked to', () => {
+describe('the REST API with apiGatewayCloudWatchRole false (and an existing bucket)', () => {
+  const { template } = EXISTING;
+
+  it('leaves the account-level CloudWatch role alone', () => {
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
     expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain(
       'AmazonAPIGatewayPushToCloudWatchLogs',

@@ -1,7 +1,7 @@
 /**
- * Synthesizes the stack for template tests: cdk.json's context (feature flags and option defaults), the
- * test's overrides, and neither bundling nor the built-in CloudFormation validation, so one synth takes
- * about a second. test/infra/synth.test.ts runs the full `cdk synth` path once (bundles, cdk-nag, validation).
+ * Synthesizes the stack for template tests: cdk.json's context (feature flags and option defaults) and the
+ * test's overrides, without bundling and (unless asked) without the built-in CloudFormation validation, so
+ * one synth takes about a second. test/infra/synth.test.ts runs the `cdk synth` path with the real bundles.
  */
 import { readFileSync } from 'node:fs';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
@@ -24,15 +24,24 @@ export interface Synthesized {
   readonly template: Template;
 }
 
+export interface TestAppOptions {
+  /**
+   * Run CDK's built-in CloudFormation validation (schemas and patterns; a finding fails synth). It costs
+   * several seconds, so one synth with every option set runs it.
+   * @default false
+   */
+  readonly validateTemplates?: boolean;
+}
+
 /** A test app with cdk.json's context plus `context`; no bundling (a placeholder asset stands in). */
-export const testApp = (context: Record<string, unknown> = {}): App =>
+export const testApp = (context: Record<string, unknown> = {}, options: TestAppOptions = {}): App =>
   new App({
     context: { ...CDK_JSON.context, ...context, 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
+    builtinCloudFormationValidation: options.validateTemplates ?? false,
   });
 
-export const synth = (context: Record<string, unknown> = {}): Synthesized => {
-  const app = testApp(context);
+export const synth = (context: Record<string, unknown> = {}, options: TestAppOptions = {}): Synthesized => {
+  const app = testApp(context, options);
   const stack = new PresignedUrlNonceStack(app, 'Test');
   return { app, stack, template: Template.fromStack(stack) };
 };
