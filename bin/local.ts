@@ -4,9 +4,9 @@
  */
 import { ConfigError } from '../lambda/shared/env.js';
 import { bannerLines, UNAUTHENTICATED_WARNING } from '../local/banner.js';
-import { type LocalConfig, loadLocalConfig, PORT_VARIABLES } from '../local/config.js';
-import { type LocalStack, startLocalStack } from '../local/local-stack.js';
-import { PortInUseError } from '../local/net.js';
+import { fixedPorts, type LocalConfig, loadLocalConfig, PORT_VARIABLES } from '../local/config.js';
+import type { LocalStack } from '../local/local-stack.js';
+import { assertPortFree, PortInUseError } from '../local/net.js';
 
 /** The contract allows 2 s from the signal to no process left; stop hard a little before that. */
 const SHUTDOWN_DEADLINE_MS = 1_800;
@@ -36,8 +36,19 @@ const configFrom = (env: NodeJS.ProcessEnv): LocalConfig => {
 
 const config = configFrom(process.env);
 
+/**
+ * A port in use is reported before anything heavy loads: the emulators, the AWS SDK and the handlers
+ * are imported only once the ports are known to be free (they may still be taken in between: the real
+ * binds report it the same way).
+ */
+const start = async (): Promise<LocalStack> => {
+  for (const [service, port] of fixedPorts(config)) await assertPortFree(config.host, port, service);
+  const { startLocalStack } = await import('../local/local-stack.js');
+  return startLocalStack(config);
+};
+
 let stack: LocalStack | undefined;
-const starting = startLocalStack(config).then((started) => {
+const starting = start().then((started) => {
   stack = started;
   return started;
 });

@@ -1,5 +1,5 @@
 import type { LocalConfig } from './config.js';
-import { LOCAL_CREDENTIALS, SEED_KEY } from './emulators.js';
+import { LOCAL_CREDENTIALS, SEED_KEY } from './constants.js';
 import type { LocalStack } from './local-stack.js';
 
 /** The start-up text on stdout: where everything is and how to try it. Tests read the endpoint lines. */

@@ -1,6 +1,7 @@
 import { type Env, integerInRange, optionalString } from '../lambda/shared/env.js';
+import { LOCAL_RESOURCE_NAME } from './constants.js';
 import { type DynamoDbBackend, dynamoDbBackendFromEnv } from './dynamodb-server.js';
-import { LOCAL_RESOURCE_NAME } from './emulators.js';
+import type { LocalService } from './net.js';
 
 /** Local mode's own settings (the handlers read theirs, e.g. PRESIGN_TTL_SECONDS, when they load). */
 export interface LocalConfig {
@@ -36,3 +37,13 @@ export const loadLocalConfig = (env: Env): LocalConfig => {
     dynamoDb: dynamoDbBackendFromEnv(env),
   };
 };
+
+/** The fixed ports of a configuration, by the service that will bind each (0, any port, is never taken). */
+export const fixedPorts = (config: LocalConfig): [LocalService, number][] =>
+  (
+    [
+      ['api', config.port],
+      ['dynamodb', config.dynamoDbPort],
+      ['s3', config.s3Port],
+    ] as [LocalService, number][]
+  ).filter(([, port]) => port !== 0);

@@ -5,17 +5,13 @@ import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_RESOURCE_NAME, SEED_BODY, SEED_KEY } from './constants.js';
 import { startDynalite } from './dynalite-server.js';
 import { startDynamoDbLocal } from './dynamodb-local-server.js';
 import { type DynamoDbBackend, type DynamoDbServer, dynamoDbBackendFromEnv } from './dynamodb-server.js';
 import { closeServer, listen } from './net.js';
 
-/** The credentials s3rver documents; the AWS CLI and SDKs sign with them against the S3 emulator. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_RESOURCE_NAME = 'presigned-url-nonce-local';
-export const SEED_KEY = 'hello.txt';
-export const SEED_BODY = 'Hello from presigned-url-nonce local mode!\n';
+export { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_RESOURCE_NAME, SEED_BODY, SEED_KEY } from './constants.js';
 
 export interface EmulatorOptions {
   readonly host?: string;

@@ -4,7 +4,7 @@ import { type Emulators, startEmulators } from './emulators.js';
 import { CONFLICTING_AWS_VARIABLES, handlerEnvironment } from './handler-environment.js';
 import { loadHandlers } from './handler-modules.js';
 import { createGatewayServer } from './http-server.js';
-import { assertPortFree, closeServer, listen } from './net.js';
+import { closeServer, listen } from './net.js';
 import { bindRoutes, ROUTES } from './routes.js';
 
 /** The stage in method ARNs; routes are served at the root, so it appears in no URL. */
@@ -21,11 +21,10 @@ const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` :
 
 /**
  * Everything `npm start` runs, in this process: the emulators, then the deployed handler modules
- * (imported only once process.env points them at the emulators), then the API Gateway emulator.
+ * (imported only once process.env points them at the emulators), then the API Gateway emulator. A port
+ * in use rejects with PortInUseError; bin/local.ts probes the ports first to fail before any of it.
  */
 export const startLocalStack = async (config: LocalConfig): Promise<LocalStack> => {
-  // A taken API port is reported before the emulators (a JVM, maybe) are started for nothing.
-  if (config.port !== 0) await assertPortFree(config.host, config.port, 'api');
   const emulators = await startEmulators({
     host: config.host,
     dynamoDbPort: config.dynamoDbPort,

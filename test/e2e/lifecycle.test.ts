@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, isAlive, type RunningLocal, spawnLocal, startLocal } from './local-process.js';
+import { childPids, type RunningLocal, spawnLocal, startLocal, survivors } from './local-process.js';
 
 /**
  * Start, stop and restart: the process-level promises of `npm start`. One data folder, two runs in a
@@ -47,7 +47,7 @@ describe('npm start: lifecycle', () => {
 
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(2_000);
-    expect(children.filter(isAlive)).toEqual([]);
+    expect(await survivors(children, 2_000 - exit.ms)).toEqual([]);
     expect(first.stdout().match(/^ready: /gm)).toHaveLength(1);
   });
 
@@ -62,25 +62,31 @@ describe('npm start: lifecycle', () => {
     expect((await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' })).status).toBe(403);
   });
 
-  it.each([
-    ['PORT', (running: RunningLocal) => portOf(running.url)],
-    ['DYNAMODB_PORT', (running: RunningLocal) => portOf(running.dynamoDbEndpoint)],
-    ['S3_PORT', (running: RunningLocal) => portOf(running.s3Endpoint)],
-  ])('exits 1 with one line naming %s when that port is in use', async (variable, portFrom) => {
-    if (second === undefined) throw new Error('the restarted stack is not running');
-    const port = portFrom(second);
-    const clash = spawnLocal({ [variable]: port });
+  // Concurrent: each is a short-lived process that must fail on its own, before loading anything heavy.
+  const clashes: [string, (running: RunningLocal) => string][] = [
+    ['PORT', (running) => portOf(running.url)],
+    ['DYNAMODB_PORT', (running) => portOf(running.dynamoDbEndpoint)],
+    ['S3_PORT', (running) => portOf(running.s3Endpoint)],
+  ];
+  it.concurrent.for(clashes)(
+    'exits 1 with one line naming %s when that port is in use',
+    async ([variable, portFrom], { expect }) => {
+      if (second === undefined) throw new Error('the restarted stack is not running');
+      const port = portFrom(second);
+      const clash = spawnLocal({ [variable]: port });
 
-    const exit = await clash.exited;
+      const exit = await clash.exited;
 
-    expect(exit.code).toBe(1);
-    const lines = clash.stderr().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(
-      `error: port ${port} on 127.0.0.1 is already in use; set ${variable} to a free port (or ${variable}=0 for any free port).`,
-    );
-    expect(clash.stdout()).not.toMatch(/^ready:/m);
-  });
+      expect(exit.code).toBe(1);
+      expect(exit.ms).toBeLessThan(10_000);
+      const lines = clash.stderr().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toBe(
+        `error: port ${port} on 127.0.0.1 is already in use; set ${variable} to a free port (or ${variable}=0 for any free port).`,
+      );
+      expect(clash.stdout()).not.toMatch(/^ready:/m);
+    },
+  );
 
   it('exits 0 within 2 s of SIGINT too', async () => {
     if (second === undefined) throw new Error('the restarted stack is not running');
@@ -90,6 +96,6 @@ describe('npm start: lifecycle', () => {
 
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(2_000);
-    expect(children.filter(isAlive)).toEqual([]);
+    expect(await survivors(children, 2_000 - exit.ms)).toEqual([]);
   });
 });

@@ -153,26 +153,35 @@ export const signalAndWait = async (local: LocalProcess, signal: NodeJS.Signals)
   return { ...exit, ms: Date.now() - sent };
 };
 
-/** The PIDs of a process's children (Linux /proc), e.g. DynamoDB Local's JVM. */
-export const childPids = (pid: number): number[] =>
-  readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after the ')'.
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+/** A process's children (Linux /proc), by PID and command line: DynamoDB Local's JVM, tsx's esbuild. */
+export const childPids = (pid: number): Map<number, string> => {
+  const children = new Map<number, string>();
+  for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after the ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+      children.set(Number(name), readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim());
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+};
 
-export const isAlive = (pid: number): boolean => {
+const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
   } catch {
     return false;
   }
+};
+
+/** The command lines of those processes still alive once `withinMs` has passed (polled, so usually sooner). */
+export const survivors = async (processes: Map<number, string>, withinMs: number): Promise<string[]> => {
+  const deadline = Date.now() + Math.max(0, withinMs);
+  const alive = () => [...processes].filter(([pid]) => isAlive(pid)).map(([, command]) => command);
+  while (alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return alive();
 };
