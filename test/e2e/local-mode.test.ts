@@ -152,7 +152,6 @@ describe('local mode over HTTP: the producer → consumer flow', () => {
       ['POST', '/access-object'],
       ['GET', '/Access-Object'],
       ['GET', '/access-object/extra'],
-      ['GET', '/nonces/abc'],
     ];
     for (const [method, path] of cases) {
       await expectErrorShape(await fetch(`${local.url}${path}`, { method }), 403, 'missing_authentication_token');
