@@ -9,7 +9,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ApiLogLevel } from './context.js';
-import type { NonceFunctions } from './functions.js';
+import type { NonceFunction, NonceFunctions } from './functions.js';
 import { GATEWAY_RESPONSES, type GatewayResponseSpec } from './gateway-responses.js';
 import { acknowledge } from './nag.js';
 
@@ -19,7 +19,12 @@ export interface ProducerRoute {
   readonly path: string;
 }
 
-export const PRODUCER_ROUTES: readonly ProducerRoute[] = [{ method: 'POST', path: '/generate-url' }];
+export const PRODUCER_ROUTES: readonly ProducerRoute[] = [
+  { method: 'POST', path: '/generate-url' },
+  // `*` stands for the {nonceId} path segment in an execute-api ARN.
+  { method: 'GET', path: '/nonces/*' },
+  { method: 'DELETE', path: '/nonces/*' },
+];
 
 /** The query parameter that carries the nonce: the authorizer's identity source. */
 export const NONCE_QUERY_PARAMETER = 'nonce';
@@ -47,6 +52,9 @@ export const GENERATE_URL_REQUEST_SCHEMA: apigateway.JsonSchema = {
     responseContentDisposition: { type: apigateway.JsonSchemaType.STRING, maxLength: DISPOSITION_MAX_LENGTH },
   },
 };
+
+const PRODUCER_COG4_REASON =
+  'Producers are applications that sign with their IAM credentials (AWS_IAM, SigV4); there are no end users and no Cognito user pool.';
 
 const F = apigateway.AccessLogField;
 
@@ -122,6 +130,8 @@ export class NonceApi extends Construct {
   public readonly authorizer: apigateway.RequestAuthorizer;
   public readonly generateUrlMethod: apigateway.Method;
   public readonly accessObjectMethod: apigateway.Method;
+  public readonly nonceStatusMethod: apigateway.Method;
+  public readonly revokeNonceMethod: apigateway.Method;
 
   constructor(scope: Construct, id: string, props: NonceApiProps) {
     super(scope, id);
@@ -192,11 +202,7 @@ export class NonceApi extends Construct {
         requestValidator,
         requestModels: { 'application/json': model },
       });
-    acknowledge(
-      this.generateUrlMethod.node.findChild('Resource'),
-      'AwsSolutions-COG4',
-      'Producers are applications that sign with their IAM credentials (AWS_IAM, SigV4); there are no end users and no Cognito user pool.',
-    );
+    acknowledge(this.generateUrlMethod.node.findChild('Resource'), 'AwsSolutions-COG4', PRODUCER_COG4_REASON);
 
     // GET /access-object: consumers present a nonce; the authorizer reads it on every request.
     this.authorizer = new apigateway.RequestAuthorizer(this, 'NonceAuthorizer', {
@@ -218,6 +224,25 @@ export class NonceApi extends Construct {
       'AwsSolutions-COG4',
       'Consumers hold no identity at all: the nonce is the credential, checked by the REQUEST authorizer (cache TTL 0) on every call.',
     );
+
+    // GET and DELETE /nonces/{nonceId}: producers again, SigV4-signed; the handlers answer 404 to anyone but
+    // the nonce's creator, whose ARN API Gateway hands them from the signature.
+    const nonce = this.api.root.addResource('nonces').addResource('{nonceId}');
+    const managementMethod = (method: 'GET' | 'DELETE', target: NonceFunction): apigateway.Method => {
+      const added = nonce.addMethod(
+        method,
+        new apigateway.LambdaIntegration(target.function, { allowTestInvoke: false }),
+        {
+          authorizationType: apigateway.AuthorizationType.IAM,
+          requestValidator,
+          requestParameters: { 'method.request.path.nonceId': true },
+        },
+      );
+      acknowledge(added.node.findChild('Resource'), 'AwsSolutions-COG4', PRODUCER_COG4_REASON);
+      return added;
+    };
+    this.nonceStatusMethod = managementMethod('GET', functions.nonceStatus);
+    this.revokeNonceMethod = managementMethod('DELETE', functions.revokeNonce);
   }
 
   /** API Gateway's own answers, from lib/gateway-responses.ts (the same data local mode answers from). */

@@ -25,6 +25,8 @@ export const HANDLER_ENTRIES = {
   generateUrl: handlerEntry('generate-url'),
   validateNonce: handlerEntry('validate-nonce'),
   accessObject: handlerEntry('access-object'),
+  nonceStatus: handlerEntry('nonce-status'),
+  revokeNonce: handlerEntry('revoke-nonce'),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -161,11 +163,17 @@ export interface NonceFunctionsProps {
   readonly publicBaseUrl?: string;
 }
 
-/** GenerateURL, ValidateNonce (the REQUEST authorizer) and AccessObject, with invariant 9's grants. */
+/**
+ * GenerateURL, ValidateNonce (the REQUEST authorizer) and AccessObject, with invariant 9's grants; and the
+ * producer's management functions, NonceStatus (GetItem) and RevokeNonce (a DeleteItem conditional on the
+ * creator), each holding only its one action.
+ */
 export class NonceFunctions extends Construct {
   public readonly generateUrl: NonceFunction;
   public readonly validateNonce: NonceFunction;
   public readonly accessObject: NonceFunction;
+  public readonly nonceStatus: NonceFunction;
+  public readonly revokeNonce: NonceFunction;
 
   constructor(scope: Construct, id: string, props: NonceFunctionsProps) {
     super(scope, id);
@@ -199,9 +207,23 @@ export class NonceFunctions extends Construct {
     });
     bindTable(this.accessObject, props.table, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     bindBucketObjects(this.accessObject, props.bucket);
+
+    this.nonceStatus = new NonceFunction(this, 'NonceStatus', {
+      ...common,
+      entry: HANDLER_ENTRIES.nonceStatus,
+      description: "GET /nonces/{nonceId}: a live nonce's key, expiry and uses, for its creator only",
+    });
+    bindTable(this.nonceStatus, props.table, 'dynamodb:GetItem');
+
+    this.revokeNonce = new NonceFunction(this, 'RevokeNonce', {
+      ...common,
+      entry: HANDLER_ENTRIES.revokeNonce,
+      description: 'DELETE /nonces/{nonceId}: deletes a live nonce, for its creator only',
+    });
+    bindTable(this.revokeNonce, props.table, 'dynamodb:DeleteItem');
   }
 
   public all(): readonly NonceFunction[] {
-    return [this.generateUrl, this.validateNonce, this.accessObject];
+    return [this.generateUrl, this.validateNonce, this.accessObject, this.nonceStatus, this.revokeNonce];
   }
 }

@@ -83,6 +83,8 @@ export class PresignedUrlNonceStack extends Stack {
         GenerateUrl: this.functions.generateUrl,
         ValidateNonce: this.functions.validateNonce,
         AccessObject: this.functions.accessObject,
+        NonceStatus: this.functions.nonceStatus,
+        RevokeNonce: this.functions.revokeNonce,
       },
       accessLogGroup: this.api.accessLogGroup,
       webAclName: this.edge.webAclName,

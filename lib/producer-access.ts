@@ -6,6 +6,7 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { ProducerRoute } from './api.js';
+import { acknowledge, iam5ResourceFinding } from './nag.js';
 
 export interface ProducerAccessProps {
   readonly api: apigateway.RestApi;
@@ -24,16 +25,24 @@ export class ProducerAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: ProducerAccessProps) {
     super(scope, id);
+    const arnOf = (route: ProducerRoute) => props.api.arnForExecuteApi(route.method, route.path, props.stageName);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `Call the producer routes (${props.routes.map((route) => `${route.method} ${route.path}`).join(', ')}) of the presigned-url-nonce API`,
       statements: [
         new iam.PolicyStatement({
           sid: 'InvokeProducerRoutes',
           actions: ['execute-api:Invoke'],
-          resources: props.routes.map((route) => props.api.arnForExecuteApi(route.method, route.path, props.stageName)),
+          resources: props.routes.map(arnOf),
           ...(props.requireMfa === true ? { conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : {}),
         }),
       ],
     });
+    for (const route of props.routes.filter((candidate) => candidate.path.includes('*'))) {
+      acknowledge(
+        this.policy.node.findChild('Resource'),
+        iam5ResourceFinding(this, arnOf(route)),
+        `The "*" of ${route.method} ${route.path} stands for the {nonceId} path segment, chosen at run time; the method and the stage are fixed, and the handler answers 404 for any nonce the caller did not create.`,
+      );
+    }
   }
 }

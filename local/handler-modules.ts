@@ -8,6 +8,8 @@ export const HANDLER_MODULES = {
   'generate-url': new URL('../lambda/handlers/generate-url.ts', import.meta.url),
   'validate-nonce': new URL('../lambda/handlers/validate-nonce.ts', import.meta.url),
   'access-object': new URL('../lambda/handlers/access-object.ts', import.meta.url),
+  'nonce-status': new URL('../lambda/handlers/nonce-status.ts', import.meta.url),
+  'revoke-nonce': new URL('../lambda/handlers/revoke-nonce.ts', import.meta.url),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_MODULES;
@@ -17,6 +19,8 @@ export interface LoadedHandlers {
   readonly 'generate-url': ProxyHandler;
   readonly 'validate-nonce': RequestAuthorizer;
   readonly 'access-object': ProxyHandler;
+  readonly 'nonce-status': ProxyHandler;
+  readonly 'revoke-nonce': ProxyHandler;
 }
 
 const loadHandler = async (name: HandlerName): Promise<unknown> => {
@@ -26,16 +30,20 @@ const loadHandler = async (name: HandlerName): Promise<unknown> => {
   return handler;
 };
 
-/** Imports the three modules. Call it only once process.env holds their configuration. */
+/** Imports every module. Call it only once process.env holds their configuration. */
 export const loadHandlers = async (): Promise<LoadedHandlers> => {
-  const [generateUrl, validateNonce, accessObject] = await Promise.all([
+  const [generateUrl, validateNonce, accessObject, nonceStatus, revokeNonce] = await Promise.all([
     loadHandler('generate-url'),
     loadHandler('validate-nonce'),
     loadHandler('access-object'),
+    loadHandler('nonce-status'),
+    loadHandler('revoke-nonce'),
   ]);
   return {
     'generate-url': generateUrl as ProxyHandler,
     'validate-nonce': validateNonce as RequestAuthorizer,
     'access-object': accessObject as ProxyHandler,
+    'nonce-status': nonceStatus as ProxyHandler,
+    'revoke-nonce': revokeNonce as ProxyHandler,
   };
 };

@@ -28,6 +28,8 @@ export const ROUTES: readonly RouteSpec[] = [
     handler: 'access-object',
     auth: { type: 'REQUEST', authorizer: 'validate-nonce', identityQueryParameter: 'nonce' },
   },
+  { method: 'GET', resource: '/nonces/{nonceId}', handler: 'nonce-status', auth: { type: 'AWS_IAM' } },
+  { method: 'DELETE', resource: '/nonces/{nonceId}', handler: 'revoke-nonce', auth: { type: 'AWS_IAM' } },
 ];
 
 export interface BoundRoute {

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as accessObject from '../../lambda/handlers/access-object.js';
 import * as generateUrl from '../../lambda/handlers/generate-url.js';
+import * as nonceStatus from '../../lambda/handlers/nonce-status.js';
+import * as revokeNonce from '../../lambda/handlers/revoke-nonce.js';
 import * as validateNonce from '../../lambda/handlers/validate-nonce.js';
 import { HANDLER_ENTRIES } from '../../lib/functions.js';
 import { HANDLER_MODULES, loadHandlers } from '../../local/handler-modules.js';
@@ -11,11 +13,13 @@ import { HANDLER_MODULES, loadHandlers } from '../../local/handler-modules.js';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the handler modules local mode loads', () => {
-  it('are exactly the three deployed handler files', () => {
+  it('are exactly the five deployed handler files', () => {
     const files = Object.values(HANDLER_MODULES).map((url) => relative(REPO_ROOT, fileURLToPath(url)));
     expect(files.sort()).toEqual([
       'lambda/handlers/access-object.ts',
       'lambda/handlers/generate-url.ts',
+      'lambda/handlers/nonce-status.ts',
+      'lambda/handlers/revoke-nonce.ts',
       'lambda/handlers/validate-nonce.ts',
     ]);
   });
@@ -31,5 +35,7 @@ describe('the handler modules local mode loads', () => {
     expect(handlers['generate-url']).toBe(generateUrl.handler);
     expect(handlers['validate-nonce']).toBe(validateNonce.handler);
     expect(handlers['access-object']).toBe(accessObject.handler);
+    expect(handlers['nonce-status']).toBe(nonceStatus.handler);
+    expect(handlers['revoke-nonce']).toBe(revokeNonce.handler);
   });
 });

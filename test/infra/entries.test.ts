@@ -7,11 +7,13 @@ import { HANDLER_MODULES } from '../../local/handler-modules.js';
 const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 describe('the deployed entry files', () => {
-  it('are lambda/handlers/generate-url.ts, validate-nonce.ts and access-object.ts', () => {
+  it('are the five handler modules in lambda/handlers/', () => {
     expect(HANDLER_ENTRIES).toEqual({
       generateUrl: repoFile('lambda/handlers/generate-url.ts'),
       validateNonce: repoFile('lambda/handlers/validate-nonce.ts'),
       accessObject: repoFile('lambda/handlers/access-object.ts'),
+      nonceStatus: repoFile('lambda/handlers/nonce-status.ts'),
+      revokeNonce: repoFile('lambda/handlers/revoke-nonce.ts'),
     });
     for (const entry of Object.values(HANDLER_ENTRIES)) expect(existsSync(entry)).toBe(true);
   });

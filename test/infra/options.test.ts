@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { generateUrlInvokeArn, logicalIdOf, nagFindings, synth } from './support.js';
+import { logicalIdOf, nagFindings, producerInvokeArns, synth } from './support.js';
 
 const OPTIONS = synth(
   {
@@ -254,7 +254,7 @@ describe('producer access with requireMfa', () => {
             Sid: 'InvokeProducerRoutes',
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
-            Resource: generateUrlInvokeArn(logicalIdOf(stack.api.api), 'v1'),
+            Resource: producerInvokeArns(logicalIdOf(stack.api.api), 'v1'),
             Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
           },
         ],

@@ -20,9 +20,9 @@ import {
   acknowledgements,
   actionsOf,
   asArray,
-  generateUrlInvokeArn,
   logicalIdOf,
   nagFindings,
+  producerInvokeArns,
   type Statement,
   statementsOfRole,
   synth,
@@ -55,7 +55,10 @@ interface AlarmProperties {
 }
 
 /** The rule ids without the logical id cdk-nag puts inside an IAM5 resource finding. */
-const ruleOf = (id: string): string => id.replace(/<[A-Za-z0-9]+\.Arn>/, '<bucket>');
+const ruleOf = (id: string): string =>
+  id
+    .replace(/<[A-Za-z0-9]+\.Arn>/, '<bucket>')
+    .replace(/arn:<AWS::Partition>:execute-api:.*\/(GET|DELETE)\//, '<execute-api>/');
 
 describe('cdk-nag AwsSolutions with the default context', () => {
   it('reports no finding that is not acknowledged', () => {
@@ -177,8 +180,8 @@ describe('functions and their permissions', () => {
       .filter((statement) => asArray(statement.Action).includes(action))
       .flatMap((statement) => asArray(statement.Resource));
 
-  it('runs three functions on the newest Node.js runtime, on arm64, traced, with JSON logs', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  it('runs five functions on the newest Node.js runtime, on arm64, traced, with JSON logs', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -212,6 +215,18 @@ describe('functions and their permissions', () => {
     expect(resourcesOf(target, 's3:GetObject')).toEqual([objectsArn]);
   });
 
+  it('gives NonceStatus exactly dynamodb:GetItem on the table', () => {
+    const target = stack.functions.nonceStatus;
+    expect(actionsOf(statementsOf(target))).toEqual(['dynamodb:GetItem', ...logs, ...xray].sort());
+    expect(resourcesOf(target, 'dynamodb:GetItem')).toEqual([tableArn]);
+  });
+
+  it('gives RevokeNonce exactly dynamodb:DeleteItem on the table', () => {
+    const target = stack.functions.revokeNonce;
+    expect(actionsOf(statementsOf(target))).toEqual(['dynamodb:DeleteItem', ...logs, ...xray].sort());
+    expect(resourcesOf(target, 'dynamodb:DeleteItem')).toEqual([tableArn]);
+  });
+
   it('lets each function write only to its own log group', () => {
     for (const target of stack.functions.all()) {
       expect(resourcesOf(target, 'logs:PutLogEvents')).toEqual([
@@ -226,7 +241,7 @@ describe('functions and their permissions', () => {
         asArray(statement.Resource).includes('*'),
       ),
     );
-    expect(wildcard).toHaveLength(3);
+    expect(wildcard).toHaveLength(stack.functions.all().length);
     for (const statement of wildcard) expect(asArray(statement.Action).sort()).toEqual(xray);
   });
 
@@ -286,6 +301,13 @@ describe('functions and their permissions', () => {
       PRESIGN_TTL_SECONDS: '60',
       NODE_OPTIONS: '--enable-source-maps',
     });
+    for (const target of [stack.functions.nonceStatus, stack.functions.revokeNonce]) {
+      expect(environmentOf(target)).toEqual({
+        ...common,
+        TABLE_NAME: { Ref: table },
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
   });
 
   it('gives every function a log group with retention', () => {
@@ -352,16 +374,35 @@ describe('the REST API', () => {
     });
   });
 
-  it('serves exactly the two routes and methods', () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', 2);
+  it('requires SigV4 (AWS_IAM) on GET and DELETE /nonces/{nonceId}, each on its own function', () => {
+    for (const [method, target] of [
+      ['GET', stack.functions.nonceStatus],
+      ['DELETE', stack.functions.revokeNonce],
+    ] as const) {
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        AuthorizationType: 'AWS_IAM',
+        ResourceId: { Ref: logicalIdOf(stack.api.nonceStatusMethod.resource) },
+        RequestParameters: { 'method.request.path.nonceId': true },
+        RequestValidatorId: { Ref: Match.anyValue() },
+        Integration: Match.objectLike({
+          Type: 'AWS_PROXY',
+          Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([functionArn(target)])] }),
+        }),
+      });
+    }
+  });
+
+  it('serves exactly the four routes and methods', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', 4);
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (resource) => resource.Properties.PathPart,
     );
-    expect(paths.sort()).toEqual(['access-object', 'generate-url']);
+    expect(paths.sort()).toEqual(['access-object', 'generate-url', 'nonces', '{nonceId}']);
   });
 
   it('lets API Gateway invoke each function only from this API', () => {
-    template.resourceCountIs('AWS::Lambda::Permission', 3);
+    template.resourceCountIs('AWS::Lambda::Permission', 5);
     template.allResourcesProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'apigateway.amazonaws.com',
@@ -627,7 +668,8 @@ describe('the web ACL with the default context', () => {
 
   it('gives every log group of the stack a retention', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(5);
+    // Five functions, the access logs and the WAF logs.
+    expect(groups).toHaveLength(7);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 });
@@ -644,8 +686,9 @@ describe('monitoring with the default context', () => {
         (alarm.Dimensions ?? []).some((candidate) => JSON.stringify(candidate.Value) === JSON.stringify(dimension)),
     );
 
-  it('raises nine alarms, each notifying the topic when it breaches, quiet without data', () => {
-    expect(alarms()).toHaveLength(9);
+  it('raises thirteen alarms, each notifying the topic when it breaches, quiet without data', () => {
+    // Guessing, API 5xx, DynamoDB throttles, and errors and throttles of each of the five functions.
+    expect(alarms()).toHaveLength(3 + 2 * stack.functions.all().length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
@@ -774,7 +817,7 @@ describe('monitoring with the default context', () => {
 describe('producer access without requireMfa', () => {
   const { stack, template } = DEFAULT;
 
-  it('grants execute-api:Invoke on POST /generate-url of the stage, and nothing else', () => {
+  it('grants execute-api:Invoke on the producer routes of the stage, and nothing else', () => {
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
@@ -783,7 +826,7 @@ describe('producer access without requireMfa', () => {
             Sid: 'InvokeProducerRoutes',
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
-            Resource: generateUrlInvokeArn(logicalIdOf(stack.api.api), 'prod'),
+            Resource: producerInvokeArns(logicalIdOf(stack.api.api), 'prod'),
           },
         ],
       },
@@ -815,6 +858,7 @@ describe('cdk-nag acknowledgements', () => {
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::<bucket>/*]',
+        'AwsSolutions-IAM5[Resource::<execute-api>/nonces/*]',
         'AwsSolutions-S1',
       ].sort(),
     );
@@ -830,11 +874,17 @@ describe('cdk-nag acknowledgements', () => {
         'Test/Api/RestApi/CloudWatchRole/Resource',
         'Test/Api/RestApi/Default/access-object/GET/Resource',
         'Test/Api/RestApi/Default/generate-url/POST/Resource',
+        'Test/Api/RestApi/Default/nonces/{nonceId}/DELETE/Resource',
+        'Test/Api/RestApi/Default/nonces/{nonceId}/GET/Resource',
         'Test/Functions/AccessObject/Role/DefaultPolicy',
         'Test/Functions/AccessObject/Role/DefaultPolicy',
         'Test/Functions/GenerateUrl/Role/DefaultPolicy',
         'Test/Functions/GenerateUrl/Role/DefaultPolicy',
         'Test/Functions/ValidateNonce/Role/DefaultPolicy',
+        'Test/Functions/NonceStatus/Role/DefaultPolicy',
+        'Test/Functions/RevokeNonce/Role/DefaultPolicy',
+        'Test/ProducerAccess/Policy/Resource',
+        'Test/ProducerAccess/Policy/Resource',
         'Test/Storage/AccessLogs/Resource',
       ].sort(),
     );

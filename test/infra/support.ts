@@ -103,8 +103,8 @@ export const acknowledgements = (root: IConstruct) =>
       ),
   );
 
-/** The execute-api ARN of POST /generate-url on a stage, as the template spells it. */
-export const generateUrlInvokeArn = (apiLogicalId: string, stage: string) => ({
+/** The execute-api ARN of a method and path on a stage, as the template spells it. */
+export const invokeArn = (apiLogicalId: string, stage: string, method: string, path: string) => ({
   'Fn::Join': [
     '',
     [
@@ -116,7 +116,14 @@ export const generateUrlInvokeArn = (apiLogicalId: string, stage: string) => ({
       { Ref: 'AWS::AccountId' },
       ':',
       { Ref: apiLogicalId },
-      `/${stage}/POST/generate-url`,
+      `/${stage}/${method}${path}`,
     ],
   ],
 });
+
+/** The execute-api ARNs of the producer routes on a stage, in the order CDK sorts a statement's resources. */
+export const producerInvokeArns = (apiLogicalId: string, stage: string) => [
+  invokeArn(apiLogicalId, stage, 'DELETE', '/nonces/*'),
+  invokeArn(apiLogicalId, stage, 'GET', '/nonces/*'),
+  invokeArn(apiLogicalId, stage, 'POST', '/generate-url'),
+];
