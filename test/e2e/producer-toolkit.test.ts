@@ -184,7 +184,8 @@ describe('the client against local mode', () => {
   });
 });
 
-describe('the CLI against local mode', () => {
+// Concurrent: each test mints its own nonces, and the time goes to starting CLI processes.
+describe.concurrent('the CLI against local mode', () => {
   it('generate --json → status --json → redeem --output → status exits 3 after the last use', async () => {
     const generate = await cli(['generate', '--endpoint', local.url, '--key', LARGE_KEY, '--max-uses', '1', '--json']);
     expect(generate.code).toBe(0);
