@@ -19,13 +19,12 @@ export const writeLine = (stream: OutputStream, line = ''): void => {
   stream.write(`${line}\n`);
 };
 
-/** ISO 8601 to the second, as the API writes its dates. */
+/** ISO 8601 to the second, for people: the API's dates are whole seconds anyway. */
 export const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** JSON for scripts, one object per line, its Dates as the API writes them (our outputs are flat). */
+/** JSON for scripts, one object per line; Dates become ISO 8601 strings, as the API writes them. */
 export const writeJson = (stream: OutputStream, value: Readonly<Record<string, unknown>>): void => {
-  const plain = Object.entries(value).map(([key, item]) => [key, item instanceof Date ? isoSeconds(item) : item]);
-  writeLine(stream, JSON.stringify(Object.fromEntries(plain)));
+  writeLine(stream, JSON.stringify(value));
 };
 
 /** Aligned `label  value` lines for people. */

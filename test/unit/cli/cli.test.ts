@@ -227,7 +227,10 @@ describe('presigned-url-nonce redeem', () => {
 
     expect((await run(['redeem', ACCESS_URL, '--url'], answer)).stdout).toBe('http://s3.example/k?sig=1\n');
     const json = await run(['redeem', ACCESS_URL, '--url', '--json'], answer);
-    expect(JSON.parse(json.stdout)).toEqual({ url: 'http://s3.example/k?sig=1', expiresAt: '2030-01-01T00:01:00Z' });
+    expect(JSON.parse(json.stdout)).toEqual({
+      url: 'http://s3.example/k?sig=1',
+      expiresAt: '2030-01-01T00:01:00.000Z',
+    });
   });
 
   it('--output saves the file and draws a progress bar on a terminal for a large download', async () => {

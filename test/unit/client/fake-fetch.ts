@@ -48,17 +48,17 @@ export const generatedBody = (endpoint = 'https://api.example.com/prod') => ({
   nonce: NONCE,
   nonceId: NONCE_ID,
   accessUrl: `${endpoint}/access-object?nonce=${NONCE}`,
-  expiresAt: '2030-01-01T01:00:00Z',
+  expiresAt: '2030-01-01T01:00:00.000Z',
   maxUses: 2,
 });
 
 export const statusBody = () => ({
   nonceId: NONCE_ID,
   key: 'reports/q1.pdf',
-  expiresAt: '2030-01-01T01:00:00Z',
+  expiresAt: '2030-01-01T01:00:00.000Z',
   maxUses: 2,
   usesLeft: 1,
-  createdAt: '2030-01-01T00:00:00Z',
+  createdAt: '2030-01-01T00:00:00.000Z',
 });
 
 /** A sleep that returns at once and remembers what it was asked to wait. */
