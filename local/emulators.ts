@@ -39,6 +39,9 @@ export interface Emulators {
   /** Stops the DynamoDB emulator only (fault tests); startDynamoDb brings it back on the same port, data kept. */
   stopDynamoDb(): Promise<void>;
   startDynamoDb(): Promise<void>;
+  /** The same for the S3 emulator: its port goes dark, the objects stay; startS3 brings it back. */
+  stopS3(): Promise<void>;
+  startS3(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,9 +102,22 @@ const startS3 = async (host: string, port: number, directory: string) => {
   const s3rver = new S3rver({ silent: true, directory });
   const server = createServer(s3rver.callback());
   const boundPort = await listen(server, port, host, 's3');
+  let running = true;
   return {
     port: boundPort,
+    // An outage for fault tests: only our http.Server closes; s3rver's store and logger stay open.
+    async pause() {
+      if (!running) return;
+      running = false;
+      await closeServer(server);
+    },
+    async resume() {
+      if (running) return;
+      await listen(server, boundPort, host, 's3');
+      running = true;
+    },
     async stop() {
+      running = false;
       await closeServer(server);
       s3rver.logger.close();
     },
@@ -136,6 +152,7 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     const s3Endpoint = `http://${host}:${s3.port}`;
     const { dynamoDb: dynamoDbClient, s3: s3Client } = emulatorClients(dynamoDbEndpoint, s3Endpoint);
     const runningDynamo = dynamo;
+    const runningS3 = s3;
     try {
       await createNonceTable(dynamoDbClient, tableName);
       await createBucket(s3Client, bucketName);
@@ -159,6 +176,8 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
       s3: s3Client,
       stopDynamoDb: () => runningDynamo.pause(),
       startDynamoDb: () => runningDynamo.resume(),
+      stopS3: () => runningS3.pause(),
+      startS3: () => runningS3.resume(),
       async stop() {
         dynamoDbClient.destroy();
         s3Client.destroy();
