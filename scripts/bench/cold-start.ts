@@ -1,0 +1,163 @@
+/**
+ * Cold starts of the built bundles: a fresh `node` process (no loader, no tsx) imports one bundle and
+ * serves its first invocation against the bench's emulators, ten times per function. The environment is
+ * the function's own from the template, with the emulators' endpoints and the bench's table and bucket.
+ */
+import { spawn } from 'node:child_process';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { SEED_KEY } from '../../local/constants.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
+import { buildProxyEvent, buildRequestAuthorizerEvent, type GatewayRequest } from '../../local/events.js';
+import { invokeRoute } from '../../local/gateway.js';
+import type { Bundle } from './bundles.js';
+import type { Design } from './designs.js';
+import { BENCH_BUCKET } from './environment.js';
+import { mintMany } from './http-client.js';
+
+const CHILD = new URL('./cold-start-child.mjs', import.meta.url);
+const CHILD_TIMEOUT_MS = 20_000;
+
+export interface ColdStart {
+  /** Node's own start-up, before the bundle is imported. */
+  readonly bootMs: number;
+  readonly importMs: number;
+  readonly firstInvokeMs: number;
+}
+
+/** What each measured function must answer, so a broken bundle cannot pass as a fast one. */
+export type ColdFunction = 'generateUrl' | 'validateNonce' | 'accessObject';
+const EXPECTED: Record<ColdFunction, string> = { generateUrl: '201', validateNonce: 'Allow', accessObject: '302' };
+
+const request = (init: Partial<GatewayRequest> & Pick<GatewayRequest, 'method' | 'path'>): GatewayRequest => ({
+  resource: init.path,
+  query: [],
+  headers: [],
+  sourceIp: '127.0.0.1',
+  domainName: '127.0.0.1:3000',
+  stage: 'bench',
+  ...init,
+});
+
+const accessRequest = (nonce: string) => request({ method: 'GET', path: '/access-object', query: [['nonce', nonce]] });
+
+/** The proxy event API Gateway hands AccessObject once our authorizer has allowed the nonce. */
+const allowedAccessEvent = async (ours: Design, nonce: string): Promise<APIGatewayProxyEvent> => {
+  let captured: APIGatewayProxyEvent | undefined;
+  const answer = await invokeRoute(
+    {
+      handler: async (event) => {
+        captured = event;
+        return { statusCode: 204, body: '' };
+      },
+      authorizer: { fn: ours.handlers['validate-nonce'], identityQueryParameter: 'nonce' },
+    },
+    accessRequest(nonce),
+  );
+  if (captured === undefined)
+    throw new Error(`cold start: the authorizer did not allow a fresh nonce (${answer.statusCode})`);
+  return captured;
+};
+
+/** One event per run: a generate body, a live nonce to authorize, and a fresh nonce to redeem per run. */
+export const coldStartEvents = async (
+  ours: Design,
+  runs: number,
+  deadlineMs: number,
+): Promise<Record<ColdFunction, unknown[]>> => {
+  const generate = buildProxyEvent(
+    request({
+      method: 'POST',
+      path: '/generate-url',
+      headers: [['Content-Type', 'application/json']],
+      body: Buffer.from(JSON.stringify({ key: SEED_KEY })),
+      userArn: 'arn:aws:iam::000000000000:user/bench',
+    }),
+  );
+  const nonces = await mintMany(ours.url, runs + 1, 4, deadlineMs);
+  const [live, ...toRedeem] = nonces as [string, ...string[]];
+  const access = [];
+  for (const nonce of toRedeem) access.push(await allowedAccessEvent(ours, nonce));
+  return {
+    generateUrl: Array.from({ length: runs }, () => generate),
+    validateNonce: Array.from({ length: runs }, () => buildRequestAuthorizerEvent(accessRequest(live))),
+    accessObject: access,
+  };
+};
+
+export interface ColdStartTarget {
+  readonly dynamoDbEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly tableName: string;
+}
+
+const childEnvironment = (bundle: Bundle, target: ColdStartTarget, event: unknown): NodeJS.ProcessEnv => ({
+  ...bundle.environment,
+  TABLE_NAME: target.tableName,
+  BUCKET_NAME: BENCH_BUCKET,
+  AWS_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  DYNAMODB_ENDPOINT: target.dynamoDbEndpoint,
+  S3_ENDPOINT: target.s3Endpoint,
+  BENCH_EVENT: JSON.stringify(event),
+});
+
+/** Runs the child once; stops it by its PID if it outlives CHILD_TIMEOUT_MS. */
+export const coldStartOnce = (
+  fn: ColdFunction,
+  bundle: Bundle,
+  target: ColdStartTarget,
+  event: unknown,
+): Promise<ColdStart> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD.pathname, bundle.entry], {
+      // The bundle's folder: its external @aws-sdk/* imports resolve from the repository's node_modules.
+      cwd: bundle.dir,
+      env: childEnvironment(bundle, target, event),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }, CHILD_TIMEOUT_MS);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        const report = JSON.parse(last) as ColdStart & { outcome: unknown };
+        if (code !== 0 || String(report.outcome) !== EXPECTED[fn]) {
+          throw new Error(`answered ${String(report.outcome)}, expected ${EXPECTED[fn]} (exit ${code})`);
+        }
+        resolve({ bootMs: report.bootMs, importMs: report.importMs, firstInvokeMs: report.firstInvokeMs });
+      } catch (error: unknown) {
+        const why = error instanceof Error ? error.message : String(error);
+        reject(new Error(`cold start of ${fn} failed: ${why}\n${stderr.slice(-2_000)}`));
+      }
+    });
+  });
+
+/** `runs` cold starts per function, the functions taking turns so that none gets a quieter machine. */
+export const measureColdStarts = async (
+  bundles: Record<ColdFunction, Bundle>,
+  target: ColdStartTarget,
+  events: Record<ColdFunction, unknown[]>,
+  runs: number,
+): Promise<Record<ColdFunction, ColdStart[]>> => {
+  const results: Record<ColdFunction, ColdStart[]> = { generateUrl: [], validateNonce: [], accessObject: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const fn of Object.keys(results) as ColdFunction[]) {
+      results[fn].push(await coldStartOnce(fn, bundles[fn], target, events[fn][run]));
+    }
+  }
+  return results;
+};

@@ -1,0 +1,205 @@
+/** docs/BENCHMARKS.md, rendered from one run's results. */
+import { BASELINE_URL_LIFETIME_SECONDS } from './baseline.js';
+import type { FunctionKey } from './bundles.js';
+import type { ColdStart } from './cold-start.js';
+import { type CostBreakdown, LAMBDA_MEMORY_MB, PRICES } from './cost.js';
+import type { RequestCounts } from './ddb-counter.js';
+import { type BenchResults, coldInitMs, type PerDesign, summaryJson } from './results.js';
+import { median, percentile, round } from './stats.js';
+
+export const BENCH_COMMAND = 'npm run bench';
+
+const usd = (value: number) => `$${value.toFixed(4)}`;
+
+const counts = (perOperation: RequestCounts): string => {
+  const entries = Object.entries(perOperation).filter(([, n]) => n > 0);
+  if (entries.length === 0) return '0';
+  const sum = entries.reduce((total, [, n]) => total + n, 0);
+  return `${round(sum, 3)} (${entries.map(([kind, n]) => `${kind.replace(':', ' ')} ${round(n, 3)}`).join(', ')})`;
+};
+
+const times = (ours: number, baseline: number, digits = 2) =>
+  baseline === 0 ? '—' : `${round(ours / baseline, digits)}×`;
+
+/** A table row comparing one number between the designs. */
+const row = (metric: string, values: PerDesign<number>, digits = 2) =>
+  `| ${metric} | ${round(values.ours, digits)} | ${round(values.baseline, digits)} | ${times(values.ours, values.baseline)} |`;
+
+const at = (latencies: PerDesign<readonly number[]>, p: number): PerDesign<number> => ({
+  ours: percentile(latencies.ours, p),
+  baseline: percentile(latencies.baseline, p),
+});
+
+const FUNCTION_NAMES: Record<FunctionKey, string> = {
+  generateUrl: 'GenerateURL',
+  validateNonce: 'ValidateNonce (authorizer)',
+  accessObject: 'AccessObject',
+  nonceStatus: 'NonceStatus',
+  revokeNonce: 'RevokeNonce',
+};
+
+const coldRow = (key: FunctionKey, bytes: number, runs: readonly ColdStart[] | undefined): string => {
+  const size = bytes.toLocaleString('en-US');
+  if (runs === undefined) return `| ${FUNCTION_NAMES[key]} | ${size} | not measured | — | — |`;
+  const importMs = round(median(runs.map((run) => run.importMs)), 1);
+  const invokeMs = round(median(runs.map((run) => run.firstInvokeMs)), 1);
+  return `| ${FUNCTION_NAMES[key]} | ${size} | **${round(coldInitMs(runs), 1)}** | ${importMs} | ${invokeMs} |`;
+};
+
+const billedList = (billed: Readonly<Record<string, number>>): string =>
+  Object.entries(billed)
+    .map(([name, ms]) => `${name} ${round(ms, 2)}`)
+    .join(', ');
+
+const costRows = (cost: PerDesign<CostBreakdown>) => [
+  '| USD per million redemptions | ours | original design |',
+  '|---|---|---|',
+  `| API Gateway | ${usd(cost.ours.apiGateway)} | ${usd(cost.baseline.apiGateway)} |`,
+  `| Lambda requests | ${usd(cost.ours.lambdaRequests)} | ${usd(cost.baseline.lambdaRequests)} |`,
+  `| Lambda duration | ${usd(cost.ours.lambdaDuration)} | ${usd(cost.baseline.lambdaDuration)} |`,
+  `| DynamoDB reads (${round(cost.ours.readUnits, 2)} vs ${round(cost.baseline.readUnits, 2)} RRU) | ${usd(cost.ours.dynamoDbReads)} | ${usd(cost.baseline.dynamoDbReads)} |`,
+  `| DynamoDB writes (${round(cost.ours.writeUnits, 2)} vs ${round(cost.baseline.writeUnits, 2)} WRU) | ${usd(cost.ours.dynamoDbWrites)} | ${usd(cost.baseline.dynamoDbWrites)} |`,
+  `| **total** | **${usd(cost.ours.total)}** | **${usd(cost.baseline.total)}** |`,
+];
+
+const header = (results: BenchResults) => {
+  const { machine } = results;
+  return [
+    '# Benchmarks',
+    '',
+    'This project beside the design it replaces, the original sample (the nonce stored in clear with a',
+    `presigned URL valid ${BASELINE_URL_LIFETIME_SECONDS / 3600} h; an authorizer GetItem; in AccessObject a GetItem, then an unconditional`,
+    'DeleteItem), both measured in one run on this machine, behind the same local API Gateway emulator and',
+    'the same in-process DynamoDB and S3 emulators, a table each. The original is re-implemented for the',
+    'bench only, in `scripts/bench/baseline.ts`.',
+    '',
+    `- Command: \`${BENCH_COMMAND}\` (loopback only; it rewrites this file and prints the JSON at the end as its last line)`,
+    `- Date: ${results.date}`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}; Node.js ${machine.node}`,
+    `- Emulators: ${results.dynamoDbEngine} (DynamoDB), s3rver (S3), in the bench's process`,
+    `- Wall time of the run: ${round(results.wallSeconds, 1)} s`,
+  ];
+};
+
+const resultsSection = (results: BenchResults) => {
+  const json = summaryJson(results);
+  const { settings } = results;
+  const rtt = settings.dynamoDbRoundTripMs;
+  const winners = (rounds: readonly number[]) => `${median(rounds)} (rounds: ${rounds.join(', ')})`;
+  return [
+    '## Results',
+    '',
+    '| metric | ours | original design | ours ÷ original |',
+    '|---|---|---|---|',
+    `| DynamoDB requests per redemption | ${counts(results.perRedemption.ours)} | ${counts(results.perRedemption.baseline)} | ${times(json.ddbRequestsPerRedemption.ours, json.ddbRequestsPerRedemption.baseline)} |`,
+    `| DynamoDB requests per malformed nonce | ${counts(results.perMalformed.ours)} | ${counts(results.perMalformed.baseline)} | — |`,
+    `| DynamoDB requests per unknown nonce | ${counts(results.perUnknown.ours)} | ${counts(results.perUnknown.baseline)} | — |`,
+    `| successes of ${settings.winnerConcurrency} concurrent redemptions of one single-use nonce, median of ${settings.winnerRounds} | ${winners(results.winners.ours)} | ${winners(results.winners.baseline)} | — |`,
+    row(`redemptions per second (${settings.concurrency} concurrent)`, results.redemptionsPerSecond, 1),
+    row(`latency p50, ms (${settings.concurrency} concurrent)`, at(results.latenciesMs, 50)),
+    row(`latency p99, ms (${settings.concurrency} concurrent)`, at(results.latenciesMs, 99)),
+    row('CPU ms per redemption (whole process)', results.cpuMsPerRedemption),
+    row('latency p50, ms (one at a time)', at(results.sequentialLatenciesMs, 50)),
+    row(`latency p50, ms (one at a time, +${rtt} ms per DynamoDB request)`, at(results.roundTripLatenciesMs, 50)),
+    row('item size, bytes', results.itemBytes, 0),
+    `| cost per million redemptions, USD | ${usd(results.cost.ours.total)} | ${usd(results.cost.baseline.total)} | ${times(results.cost.ours.total, results.cost.baseline.total, 3)} |`,
+    '',
+    `- Throughput and latency under load: ${settings.redemptionsPerDesign.toLocaleString('en-US')} redemptions per design of freshly minted`,
+    `  single-use nonces through local HTTP (fetch, keep-alive), ${settings.concurrency} at a time, in ${settings.rounds} rounds that alternate`,
+    '  which design goes first; minting is not timed. Latency is per request, client side, to the end of',
+    "  the 302. CPU is the process's user + system time while redeeming, divided by the redemptions.",
+    `- One at a time: ${settings.sequentialSamples} redemptions per design, interleaved in rounds; these give the handler durations`,
+    `  of the cost model. Then ${settings.roundTripSamples} more per design with ${rtt} ms added before every DynamoDB request (a`,
+    "  middleware on both designs' clients), a stand-in for the network the in-process emulator does not have.",
+    "- DynamoDB requests: counted by a middleware on each design's client, once per attempt sent. Rejected",
+    `  nonces: the same malformed strings for both designs, then well-formed nonces of each design's own`,
+    `  format that were never minted, ${settings.rejectionSamples} of each, every one answered 403.`,
+  ];
+};
+
+const bundleSection = (results: BenchResults) => {
+  const coldStarts = results.coldStarts as Partial<Record<FunctionKey, readonly ColdStart[]>>;
+  const bootMs = median(Object.values(results.coldStarts).flatMap((runs) => runs.map((run) => run.bootMs)));
+  return [
+    '## Bundles and cold starts',
+    '',
+    'Bundles as `cdk synth` builds them (lib/app.ts: esbuild, minified ESM, `@aws-sdk/*` left to the',
+    'runtime). Cold start: a fresh `node` process imports the bundle and serves its first invocation against',
+    `the emulators, with the function's environment from the template; median of ${results.settings.coldStartRuns} runs. Node's own`,
+    `start-up before the import (median ${round(bootMs, 1)} ms here) is not included.`,
+    '',
+    '| function | index.mjs, bytes | cold init, ms: import + first invocation | import, ms | first invocation, ms |',
+    '|---|---|---|---|---|',
+    ...(Object.keys(FUNCTION_NAMES) as FunctionKey[]).map((key) =>
+      coldRow(key, results.bundleBytes[key], coldStarts[key]),
+    ),
+  ];
+};
+
+const costSection = (results: BenchResults) => {
+  const rtt = results.settings.dynamoDbRoundTripMs;
+  return [
+    '## Cost model',
+    '',
+    `Prices: ${PRICES.asOf}. DynamoDB on demand: $${round(PRICES.dynamoDbWriteRequestUnitUsd * 1e6, 3)} per million write`,
+    `request units, $${round(PRICES.dynamoDbReadRequestUnitUsd * 1e6, 3)} per million read request units (a strongly consistent read of up to 4 KB`,
+    'is 1 RRU, an eventually consistent one 0.5; a write or a delete is 1 WRU per KB of the item; failed',
+    `conditional writes are billed too). Lambda on arm64: $${PRICES.lambdaArmGbSecondUsd} per GB-second and $${round(PRICES.lambdaRequestUsd * 1e6, 2)} per million`,
+    `requests, at ${LAMBDA_MEMORY_MB} MB (the stack's setting). API Gateway REST: $${round(PRICES.apiGatewayRestRequestUsd * 1e6, 2)} per million requests.`,
+    '',
+    'Per redemption: one API Gateway request; two Lambda invocations (the authorizer, whose cache is off in',
+    'ours and never hit by a fresh nonce in the original, and AccessObject), each billed at the mean of its',
+    'measured durations (one at a time) rounded up to the millisecond; and the DynamoDB requests counted',
+    'above, on the measured item size. Free tiers, data transfer, CloudWatch Logs (the original logged',
+    'every event) and the S3 GET that follows the redirect (the same for both) are left out.',
+    '',
+    ...costRows(results.cost),
+    '',
+    `Billed ms per invocation: ours ${billedList(results.billedMs.ours)}; original ${billedList(results.billedMs.baseline)}.`,
+    `With ${rtt} ms added per DynamoDB request the durations become: ours ${billedList(results.billedMsWithRoundTrip.ours)};`,
+    `original ${billedList(results.billedMsWithRoundTrip.baseline)}, and the totals ${usd(results.costWithRoundTrip.ours.total)} (ours) and`,
+    `${usd(results.costWithRoundTrip.baseline.total)} (original) per million redemptions.`,
+  ];
+};
+
+const notes = (results: BenchResults) => [
+  '## Reading these numbers',
+  '',
+  '- Client, API emulator, handlers and emulators share one Node.js process and its event loop, so the',
+  '  absolute numbers describe this machine and these emulators, not AWS. Both designs ran on the same',
+  '  stack, interleaved, in one run: the ratios are what carries over.',
+  '- Here a DynamoDB request costs CPU but almost no wall time, so the throughput under load follows CPU',
+  "  per redemption. Ours spends CPU the original does not: it presigns the GET at redemption (the SDK's",
+  '  presigner runs the whole S3 middleware stack and its endpoint rules), the emulator parses and',
+  '  evaluates its condition expression, and Powertools builds a metric object per redemption even with',
+  '  metrics disabled, as here. The original presigned at mint time and checks nothing when it deletes.',
+  '  On AWS a DynamoDB request is a network round trip instead, which the one-at-a-time',
+  `  pass with ${results.settings.dynamoDbRoundTripMs} ms per request approximates: ours makes two requests in sequence per redemption, the`,
+  '  original three.',
+  "- The original's concurrent winners all received the same presigned URL, valid for an hour. Ours lets",
+  '  exactly one through and answers the others 403.',
+  "- On AWS the original's item is larger than measured here: Lambda signs with temporary credentials, so",
+  '  the stored URL carries a session token of about 1 KB, which puts the item past 1 KB: its delete would',
+  '  cost two write units, not one. Ours stores no URL.',
+  `- The cold starts ran on Node.js ${results.machine.node}; the stack deploys the Node.js 24 runtime.`,
+];
+
+export const renderBenchmarks = (results: BenchResults): string =>
+  [
+    ...header(results),
+    '',
+    ...resultsSection(results),
+    '',
+    ...bundleSection(results),
+    '',
+    ...costSection(results),
+    '',
+    ...notes(results),
+    '',
+    '## Last line of the run',
+    '',
+    '```json',
+    JSON.stringify(summaryJson(results)),
+    '```',
+    '',
+  ].join('\n');
