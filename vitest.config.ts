@@ -25,6 +25,18 @@ export default defineConfig({
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 },
       },
+      {
+        extends: true,
+        test: {
+          name: 'adversarial',
+          include: ['test/adversarial/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+          // CPU-bound files with a stack each: two at a time (after the other projects) use both cores.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

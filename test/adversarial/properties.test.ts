@@ -1,0 +1,291 @@
+/**
+ * Property tests over HTTP against the local stack: whatever a client sends to POST /generate-url,
+ * GET /access-object or /nonces/{nonceId}, a rejection is a 4xx in the JSON error shape and leaves the
+ * nonce table exactly as it was. Inputs come in batches sent concurrently; the table is compared once
+ * per batch (an item count and a hash of every item), each batch made only of inputs that are rejected.
+ * Fixed seeds: a failure names its seed and path, and reruns identically.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_PRINCIPAL_HEADER } from '../../local/http-server.js';
+import { type Answer, errorCodeOf, errorShapeProblem, type Minted, manage, mint, send } from './client.js';
+import { type HttpStack, startHttpStack } from './http-stack.js';
+
+const SEED = 20_240_601;
+const BATCH = 100;
+/** Runs per property; with BATCH inputs each, 10,100 inputs in all. */
+const RUNS = { generate: 45, nonce: 46, manage: 10 } as const;
+const MIN_INPUTS = 10_000;
+/**
+ * No shrinking: a failing batch is reported as it was (each assertion names the input and its answer).
+ * Shrinking would replay batches against a table a failure may already have changed, for minutes.
+ */
+const ASSERT = { endOnFailure: true } as const;
+
+let stack: HttpStack;
+/** Live nonces the attacks circle around: each must come out of every batch untouched. */
+let live: Minted[];
+let inputsSent = 0;
+/** The table as the live nonces left it; after every batch it must be exactly this again. */
+let baseline: string;
+
+beforeAll(async () => {
+  stack = await startHttpStack();
+  live = [];
+  for (const fields of [{}, { maxUses: 5 }, { maxUses: 100, expiresInSeconds: 604_800 }]) {
+    const { minted } = await mint(stack.url, fields);
+    if (minted === undefined) throw new Error('could not mint the live nonces');
+    live.push(minted);
+  }
+  baseline = await stack.fingerprint();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Printable ASCII: what an HTTP client lets a header value carry. */
+const printable = (maxLength: number) =>
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength });
+const anyText = (maxLength: number) => fc.string({ unit: 'binary', maxLength });
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** base64url strings of one length or, without `length`, of any length up to 90 but 43. */
+const base64url = (length?: number) =>
+  length === undefined
+    ? fc.string({ unit: fc.constantFrom(...BASE64URL), maxLength: 90 }).filter((value) => value.length !== 43)
+    : fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: length, maxLength: length });
+
+/**
+ * Sends a batch at once and checks each answer against `allowed`. With `mayMint` (generate-url only) a
+ * 201 is accepted too, for the rare generated body that is in fact valid: what it minted is revoked
+ * before the table is compared with the baseline.
+ */
+const checkBatch = async (
+  requests: ReadonlyArray<() => Promise<Answer>>,
+  allowed: (answer: Answer) => boolean,
+  { mayMint = false } = {},
+): Promise<void> => {
+  const answers = await Promise.all(requests.map((request) => request()));
+  inputsSent += answers.length;
+  const accepted = (answer: Answer) => mayMint && answer.status === 201;
+  const minted = answers.filter(accepted).map((answer) => JSON.parse(answer.body) as Minted);
+  for (const { nonceId } of minted) expect((await manage(stack.url, 'DELETE', nonceId)).status).toBe(204);
+  for (const [index, answer] of answers.entries()) {
+    if (accepted(answer)) continue;
+    expect(errorShapeProblem(answer), `input ${index}: ${answer.status} ${answer.body.slice(0, 120)}`).toBeUndefined();
+    expect(allowed(answer), `input ${index}: ${answer.status} ${answer.body.slice(0, 120)}`).toBe(true);
+  }
+  expect(await stack.fingerprint()).toBe(baseline);
+};
+
+describe('POST /generate-url with arbitrary bodies, content types and query strings', () => {
+  const field = fc.oneof(
+    fc.constantFrom('key', 'expiresInSeconds', 'maxUses', 'responseContentDisposition'),
+    fc.constantFrom('bucket', 'nonce', '__proto__', 'constructor', 'Key', 'key '),
+    printable(12),
+  );
+  const wrongValue = fc.oneof(
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    anyText(40),
+    fc.array(fc.integer(), { maxLength: 3 }),
+  );
+  const body = fc.oneof(
+    fc.json({ maxDepth: 3 }),
+    fc.dictionary(field, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }).map((value) => JSON.stringify(value)),
+    fc
+      .record(
+        { key: fc.oneof(wrongValue, anyText(60)), expiresInSeconds: wrongValue, maxUses: wrongValue },
+        { requiredKeys: [] },
+      )
+      .map((value) => JSON.stringify(value)),
+    // Huge: past the 8 KiB limit, or under it with a key past 1 KiB.
+    fc.integer({ min: 1_100, max: 40_000 }).map((size) => JSON.stringify({ key: 'k'.repeat(size) })),
+    // Deeply nested arrays and objects.
+    fc
+      .tuple(fc.integer({ min: 1, max: 3_000 }), fc.boolean())
+      .map(([depth, arrays]) =>
+        arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"key":'.repeat(depth)}1${'}'.repeat(depth)}`,
+      ),
+    // The same field twice: JSON.parse keeps the last one.
+    fc
+      .tuple(anyText(20), fc.jsonValue({ maxDepth: 1 }))
+      .map(([first, second]) => `{"key":${JSON.stringify(first)},"key":${JSON.stringify(second)}}`),
+    // A lone surrogate escaped in the JSON text.
+    anyText(10).map((text) => `{"key":"${text.replace(/["\\]/g, '')}\\ud800"}`),
+    fc.uint8Array({ maxLength: 512 }),
+    anyText(300),
+  );
+  const contentType = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON'),
+    },
+    fc.constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+      'text/json',
+      'application/json, text/plain',
+      ';',
+      '',
+    ),
+    printable(40),
+  );
+  const query = fc.array(fc.tuple(printable(8), anyText(8)), { maxLength: 3 });
+  const input = fc.record({ body, contentType, query });
+
+  it(`never answers 5xx, keeps the error shape and leaves the table unchanged (${RUNS.generate} × ${BATCH} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(input, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const requests = batch.map(({ body: payload, contentType: type, query: pairs }) => () => {
+          const search = new URLSearchParams(pairs).toString();
+          return send(`${stack.url}/generate-url${search === '' ? '' : `?${search}`}`, {
+            method: 'POST',
+            headers: { 'Content-Type': type },
+            body: payload,
+          });
+        });
+        await checkBatch(requests, (answer) => [400, 404, 413, 415].includes(answer.status), { mayMint: true });
+      }),
+      { ...ASSERT, seed: SEED, numRuns: RUNS.generate },
+    );
+  });
+});
+
+describe('GET /access-object with arbitrary nonces and query strings', () => {
+  const nonceValue = fc.oneof(
+    { weight: 1, arbitrary: base64url(43) },
+    { weight: 3, arbitrary: base64url() },
+    { weight: 3, arbitrary: anyText(60) },
+    { weight: 1, arbitrary: fc.integer({ min: 44, max: 6_000 }).map((size) => 'A'.repeat(size)) },
+    { weight: 1, arbitrary: fc.json({ maxDepth: 2 }) },
+  );
+  /** A live nonce, changed just enough to be another string: it must never redeem or consume it. */
+  const nearMiss = fc
+    .tuple(fc.nat(2), fc.nat(42), fc.constantFrom('A', '-', '_', ' ', '%', 'é', '\u0000'))
+    .map(([which, at, char]) => {
+      const nonce = live[which]?.nonce ?? '';
+      const variants = [
+        nonce + char,
+        nonce.slice(0, at) + nonce.slice(at + 1),
+        nonce.slice(0, at) + (nonce[at] === char ? 'B' : char) + nonce.slice(at + 1),
+        nonce.toUpperCase() === nonce ? nonce.toLowerCase() : nonce.toUpperCase(),
+      ];
+      return variants[at % variants.length] as string;
+    });
+  const name = fc.oneof(
+    { weight: 6, arbitrary: fc.constant('nonce') },
+    fc.constantFrom('Nonce', 'NONCE', 'nonce[]', 'token', ' nonce', 'nonce '),
+    printable(8),
+  );
+  const pairs = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.array(fc.tuple(name, fc.oneof({ weight: 3, arbitrary: nonceValue }, nearMiss)), { maxLength: 3 }),
+    },
+    // The live nonce itself, but given twice: ambiguous, so refused without consuming it.
+    fc
+      .tuple(fc.nat(2), fc.oneof(nonceValue, nearMiss), fc.boolean())
+      .map(([which, other, first]): [string, string][] => {
+        const nonce = live[which]?.nonce ?? '';
+        return first
+          ? [
+              ['nonce', nonce],
+              ['nonce', other],
+            ]
+          : [
+              ['nonce', other],
+              ['nonce', nonce],
+            ];
+      }),
+  );
+  // Unencoded query strings: whatever fetch's URL parser and the gateway make of them.
+  const rawQuery = printable(80).filter((raw) => !raw.includes('#'));
+  const input = fc.record({
+    query: fc.oneof({ weight: 4, arbitrary: pairs.map((list) => new URLSearchParams(list).toString()) }, rawQuery),
+    accept: fc.constantFrom('*/*', 'application/json', 'text/html', ''),
+  });
+
+  it(`answers 401 or 403 in the error shape and leaves the table unchanged (${RUNS.nonce} × ${BATCH} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(input, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const requests = batch.map(
+          ({ query, accept }) =>
+            () =>
+              send(`${stack.url}/access-object?${query}`, { headers: { Accept: accept } }),
+        );
+        await checkBatch(
+          requests,
+          (answer) =>
+            (answer.status === 401 && errorCodeOf(answer) === 'unauthorized') ||
+            (answer.status === 403 && errorCodeOf(answer) === 'nonce_invalid'),
+        );
+      }),
+      { ...ASSERT, seed: SEED + 1, numRuns: RUNS.nonce },
+    );
+  });
+});
+
+describe('GET and DELETE /nonces/{nonceId} with arbitrary ids and principals', () => {
+  /** Anyone but the creator (`local`): the live ids must stay out of their reach. */
+  const stranger = fc.oneof(
+    fc.constantFrom('arn:aws:iam::111111111111:user/mallory', 'LOCAL', 'local2', '*'),
+    printable(40).filter((value) => value.trim() !== '' && value.trim() !== 'local'),
+  );
+  const input = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        method: fc.constantFrom('GET', 'DELETE'),
+        id: fc.oneof(
+          base64url(43),
+          { weight: 2, arbitrary: anyText(50) },
+          fc.integer({ min: 44, max: 2_000 }).map((n) => 'A'.repeat(n)),
+        ),
+        principal: fc.option(stranger, { nil: undefined }),
+      }),
+    },
+    fc.record({
+      method: fc.constantFrom('GET', 'DELETE'),
+      id: fc.nat(2).map((which) => live[which]?.nonceId ?? ''),
+      principal: stranger,
+    }),
+  );
+
+  it(`answers 400, 403 or 404 in the error shape and leaves the table unchanged (${RUNS.manage} × ${BATCH} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(input, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const requests = batch.map(
+          ({ method, id, principal }) =>
+            () =>
+              send(`${stack.url}/nonces/${encodeURIComponent(id)}`, {
+                method,
+                headers: principal === undefined ? {} : { [LOCAL_PRINCIPAL_HEADER]: principal },
+              }),
+        );
+        await checkBatch(requests, (answer) => [400, 403, 404].includes(answer.status));
+      }),
+      { ...ASSERT, seed: SEED + 2, numRuns: RUNS.manage },
+    );
+  });
+});
+
+describe('after every batch', () => {
+  it(`sent at least ${MIN_INPUTS.toLocaleString('en-US')} generated inputs`, () => {
+    expect(inputsSent).toBeGreaterThanOrEqual(MIN_INPUTS);
+  });
+
+  it('left each live nonce redeemable for exactly its uses: nothing was consumed by the attacks', async () => {
+    const [single] = live;
+    expect((await send(`${stack.url}/access-object?nonce=${single?.nonce}`)).status).toBe(302);
+    expect((await send(`${stack.url}/access-object?nonce=${single?.nonce}`)).status).toBe(403);
+    for (const minted of live.slice(1)) {
+      const status = JSON.parse((await manage(stack.url, 'GET', minted.nonceId)).body) as { usesLeft?: unknown };
+      expect(status.usesLeft).toBe(minted.maxUses);
+    }
+  });
+});
