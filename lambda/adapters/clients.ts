@@ -5,6 +5,8 @@ export interface ClientOptions {
   readonly region?: string;
   /** Local mode and tests point the clients at the emulators; unset on AWS. */
   readonly endpoint?: string;
+  /** Attempts per request, retries included. @default 3 */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export const createDynamoDbClient = (options: ClientOptions = {}): DynamoDBClien
   new DynamoDBClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    maxAttempts: MAX_ATTEMPTS,
+    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
     requestHandler: requestHandler(),
   });
 

@@ -198,8 +198,11 @@ export class DynamoDbNonceStore implements NonceStore {
 }
 
 /** The store a handler module builds once at load, from its parsed configuration. */
-export const nonceStoreFor = (config: { readonly aws: AwsConfig; readonly tableName: string }): DynamoDbNonceStore =>
+export const nonceStoreFor = (
+  config: { readonly aws: AwsConfig; readonly tableName: string },
+  options: { readonly maxAttempts?: number } = {},
+): DynamoDbNonceStore =>
   new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint }),
+    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint, ...options }),
     config.tableName,
   );

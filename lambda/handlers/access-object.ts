@@ -58,7 +58,10 @@ export const makeAccessObjectHandler =
 const config = loadAccessObjectConfig(process.env);
 
 export const handler = makeAccessObjectHandler({
-  nonces: nonceStoreFor(config),
+  // One attempt: a consuming write is not idempotent. Had DynamoDB applied a write whose answer was lost,
+  // an SDK retry would take a second use of a multi-use nonce (or find a single-use one gone). Without
+  // retries every fault is one 503 with Retry-After, and the caller's retry is a fresh redemption.
+  nonces: nonceStoreFor(config, { maxAttempts: 1 }),
   objects: objectStoreFor(config),
   clock: Date.now,
   presignTtlSeconds: config.presignTtlSeconds,
