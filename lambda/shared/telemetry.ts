@@ -18,10 +18,11 @@ export interface NonceMetrics {
 export const createLogger = (): Log => new Logger({ serviceName: SERVICE_NAME });
 
 const emit = (metrics: Metrics, name: string, dimensions: Record<string, string> = {}): void => {
-  // A single metric is flushed at once, so no handler has to remember to publish.
-  const single = metrics.singleMetric();
-  for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
-  single.addMetric(name, MetricUnit.Count, 1);
+  // Published at once, so no handler has to remember to flush. publishStoredMetrics clears the
+  // per-event dimensions; one Metrics instance serves every event (singleMetric() built a new one each).
+  for (const [key, value] of Object.entries(dimensions)) metrics.addDimension(key, value);
+  metrics.addMetric(name, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
 };
 
 export const createNonceMetrics = (
