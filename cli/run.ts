@@ -2,12 +2,13 @@ import { ApiError, PresignedUrlNonceError } from '../client/index.js';
 import type { Command } from './commands/command.js';
 import { generateCommand, revokeCommand, statusCommand } from './commands/producer.js';
 import { redeemCommand } from './commands/redeem.js';
+import { smokeCommand } from './commands/smoke.js';
 import { EXIT, type ExitCode, exitCodeFor, UsageError } from './exit-codes.js';
 import { type CliIo, writeJson, writeLine } from './io.js';
 
 export const PROGRAM = 'presigned-url-nonce';
 
-const COMMANDS: readonly Command[] = [generateCommand, statusCommand, revokeCommand, redeemCommand];
+const COMMANDS: readonly Command[] = [generateCommand, statusCommand, revokeCommand, redeemCommand, smokeCommand];
 
 const mainHelp = (): string => {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -75,8 +76,7 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<ExitCo
     return EXIT.ok;
   }
   try {
-    await command.run(rest, io);
-    return EXIT.ok;
+    return (await command.run(rest, io)) ?? EXIT.ok;
   } catch (error: unknown) {
     report(error, io, rest.includes('--json'));
     return exitCodeFor(error);

@@ -8,7 +8,7 @@ import type { Command } from './command.js';
 export const ENDPOINT_VARIABLE = 'PRESIGNED_URL_NONCE_ENDPOINT';
 export const PRINCIPAL_VARIABLE = 'PRESIGNED_URL_NONCE_PRINCIPAL';
 
-const PRODUCER_OPTIONS = {
+export const PRODUCER_OPTIONS = {
   endpoint: { type: 'string' },
   region: { type: 'string' },
   unsigned: { type: 'boolean' },
@@ -16,7 +16,7 @@ const PRODUCER_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-const PRODUCER_HELP = `
+export const PRODUCER_HELP = `
   --endpoint URL     the API's base URL, stage included (or $${ENDPOINT_VARIABLE});
                      a loopback URL (127.0.0.1, localhost) is local mode: requests are not signed
   --region REGION    signing region (default: from an execute-api host name, else $AWS_REGION)
@@ -36,7 +36,7 @@ interface ProducerValues {
   readonly principal?: string | undefined;
 }
 
-const clientFrom = (command: string, values: ProducerValues, io: CliIo): ProducerClient => {
+export const clientFrom = (command: string, values: ProducerValues, io: CliIo): ProducerClient => {
   const endpoint = values.endpoint ?? io.env[ENDPOINT_VARIABLE];
   const principal = values.principal ?? io.env[PRINCIPAL_VARIABLE];
   try {
