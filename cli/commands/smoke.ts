@@ -23,8 +23,9 @@ up or revokes every one of them, also when a check fails. Run it after each depl
 Checks, in order:
 ${CHECKS.map(([name, proves]) => `  ${name.padEnd(NAME_WIDTH)}  ${proves}`).join('\n')}
 
-The ${DEFAULT_CONCURRENCY} concurrent redemptions may meet API Gateway's or WAF's throttling: a 429 won no use and is
-reported apart, not counted; the check fails if more than half were throttled (the race was not run).
+The ${DEFAULT_CONCURRENCY} concurrent redemptions may meet API Gateway's or WAF's throttling (429) or the service's
+503 service_unavailable: neither takes a use, so they are reported apart and not counted; the check
+fails if more than half got one (the race was not run: retry later). Any other answer fails it.
 
 Exit codes: 0 every check passed, 1 a check failed, 2 usage.
 

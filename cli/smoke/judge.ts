@@ -68,12 +68,16 @@ export const errorBodyProblem = (record: RecordedError, secrets: readonly string
 export type RaceOutcome =
   | { readonly kind: 'success' }
   | { readonly kind: 'refused' }
+  /** 429: API Gateway's or WAF's throttling answered before anything ran. */
   | { readonly kind: 'throttled' }
+  /** 503 service_unavailable: by the contract the nonce was not consumed (DynamoDB throttled, a cold fleet). */
+  | { readonly kind: 'unavailable' }
   | { readonly kind: 'other'; readonly what: string };
 
 export const classifyRaceAnswer = (answer: Answer): RaceOutcome => {
   if (answer.status === 302 || answer.status === 200) return { kind: 'success' };
   if (answer.status === 429) return { kind: 'throttled' };
+  if (refusalProblem(answer, 503, 'service_unavailable') === undefined) return { kind: 'unavailable' };
   if (refusalProblem(answer, 403, 'nonce_invalid') === undefined) return { kind: 'refused' };
   return { kind: 'other', what: describeAnswer(answer) };
 };
@@ -84,31 +88,30 @@ export interface Verdict {
 }
 
 /**
- * N concurrent GETs of a single-use nonce: exactly one success, every other answer a 403 refusal or a
- * 429. A 429 (API Gateway or WAF throttling) never reached the handler and won no use, so it is reported
- * apart and not counted; but when more than half the requests were throttled the race was hardly run,
- * and that fails too (retry later, or raise the throttle).
+ * N concurrent GETs of a single-use nonce: exactly one success, every other answer a 403 refusal, or a
+ * 429 or 503 that took no use. Those two are the API saying "later" (throttling, or the contract's
+ * 503 that consumes nothing): reported apart and not counted. But when more than half the requests got
+ * one of them the race was hardly run, and that fails too (retry later, or raise the throttle).
  */
 export const judgeRace = (outcomes: readonly RaceOutcome[]): Verdict => {
   const count = (kind: RaceOutcome['kind']) => outcomes.filter((outcome) => outcome.kind === kind).length;
   const success = count('success');
-  const refused = count('refused');
-  const throttled = count('throttled');
+  const later = { 'throttled 429': count('throttled'), 'unavailable 503': count('unavailable') };
   const others = new Map<string, number>();
   for (const outcome of outcomes) {
     if (outcome.kind === 'other') others.set(outcome.what, (others.get(outcome.what) ?? 0) + 1);
   }
-  const reached = outcomes.length - throttled;
+  const raced = outcomes.length - later['throttled 429'] - later['unavailable 503'];
   const tally = [
     `${success} of ${outcomes.length} succeeded`,
-    `${refused} refused 403`,
-    ...(throttled === 0 ? [] : [`${throttled} throttled 429`]),
+    `${count('refused')} refused 403`,
+    ...Object.entries(later).flatMap(([what, times]) => (times === 0 ? [] : [`${times} ${what}`])),
     ...[...others].map(([what, times]) => `${times} answered ${what}`),
   ].join(', ');
   const problems = [
     success === 1 ? undefined : 'expected exactly 1 success',
-    others.size === 0 ? undefined : 'expected only 403 nonce_invalid (or 429) besides the success',
-    reached * 2 >= outcomes.length ? undefined : `only ${reached} reached the API: the race was not run`,
+    others.size === 0 ? undefined : 'expected only 403 nonce_invalid (or 429, 503) besides the success',
+    raced * 2 >= outcomes.length ? undefined : `only ${raced} took part: the race was not run`,
   ].filter((problem) => problem !== undefined);
   return { ok: problems.length === 0, detail: problems.length === 0 ? tally : `${tally}: ${problems.join('; ')}` };
 };

@@ -1,10 +1,4 @@
-import {
-  ApiError,
-  type FetchLike,
-  type GeneratedNonce,
-  PresignedUrlNonceError,
-  type ProducerClient,
-} from '../../client/index.js';
+import { ApiError, type FetchLike, type GeneratedNonce, type ProducerClient } from '../../client/index.js';
 import { type Answer, describeAnswer, exchange, jsonOf, textOf, withTimeout } from './answer.js';
 import { ErrorRecorder } from './error-recorder.js';
 import {
@@ -17,11 +11,16 @@ import {
   refusalProblem,
 } from './judge.js';
 
+export const DEFAULT_CONCURRENCY = 100;
+
 /** The checks, in the order they run, and what each one proves (for --help and the README). */
 export const CHECKS = [
   ['mint', 'POST /generate-url answers 201 with a nonce for the key (signed with SigV4 on AWS)'],
-  ['concurrency', 'concurrent GETs of one single-use nonce: exactly one succeeds, the others get 403'],
-  ['redeem', 'GET accessUrl: 302, Cache-Control no-store, Referrer-Policy no-referrer; the URL downloads the object'],
+  [
+    'concurrency',
+    `${DEFAULT_CONCURRENCY} concurrent GETs of one single-use nonce: exactly one succeeds, the others get 403`,
+  ],
+  ['redeem', 'GET accessUrl: 302, no-store, no-referrer; the presigned URL downloads the object'],
   ['replay', 'the same nonce again: 403 nonce_invalid'],
   ['missing-nonce', 'GET /access-object without a nonce: 401'],
   ['malformed-nonce', 'a nonce that is not 43 base64url characters: 403 nonce_invalid'],
@@ -65,7 +64,6 @@ export interface SmokeReport {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_CONCURRENCY = 100;
 
 /** A nonce that cannot be one (not 43 base64url characters): the authorizer's shape check refuses it. */
 const MALFORMED_NONCE = 'not-a-nonce';
@@ -127,16 +125,16 @@ const download = async (context: Context, url: string): Promise<Uint8Array> => {
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((byte, index) => byte === b[index]);
 
-const producerFailure = (error: unknown): string => {
-  if (error instanceof ApiError) return `${error.status} ${error.code}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
+/** An error in words for a detail: the API's status and code (its messages may change), else the message. */
+const failureOf = (error: unknown): string => {
+  if (error instanceof ApiError) return `answered ${error.status} ${error.code}`;
+  if (error instanceof Error) return `error: ${error.message}`;
+  return `error: ${String(error)}`;
 };
 
 type Check = (context: Context) => Promise<string>;
 
 const CHECK_RUNS: Record<CheckName, Check> = {
-  // First after minting, while API Gateway's token bucket is fullest: fewer of the flood are throttled.
   async mint(context) {
     const roles = Object.entries(ROLES) as [Role, number][];
     const results = await Promise.allSettled(
@@ -150,13 +148,14 @@ const CHECK_RUNS: Record<CheckName, Check> = {
       if (role === undefined) continue;
       if (result.status === 'fulfilled') context.nonces[role] = result.value;
       else if (result.reason instanceof ApiError && result.reason.code === 'object_not_found') {
-        failures.push(`404 object_not_found: there is no object ${JSON.stringify(context.key)} in the bucket`);
-      } else failures.push(producerFailure(result.reason));
+        failures.push(`${failureOf(result.reason)}: no object ${JSON.stringify(context.key)} in the bucket`);
+      } else failures.push(failureOf(result.reason));
     }
     if (failures.length > 0) fail(`${failures.length} of ${roles.length} mints failed: ${failures[0]}`);
     return `${roles.length} nonces for ${context.key}`;
   },
 
+  // First after minting, while API Gateway's token bucket is fullest: fewer of the flood are throttled.
   async concurrency(context) {
     const { accessUrl } = nonceFor(context, 'race');
     const outcomes = await Promise.all(
@@ -251,9 +250,9 @@ const CHECK_RUNS: Record<CheckName, Check> = {
     if (problem !== undefined) fail(`revoked, but redeeming it ${problem}`);
     const status = await context.producer.status(nonceId).then(
       () => 'answered 200',
-      (error: unknown) => (error instanceof ApiError && error.status === 404 ? undefined : producerFailure(error)),
+      (error: unknown) => (error instanceof ApiError && error.status === 404 ? undefined : failureOf(error)),
     );
-    if (status !== undefined) fail(`revoked, but its status ${status}, expected 404`);
+    if (status !== undefined) fail(`revoked, but its status ${status}, expected 404 not_found`);
     return '204; then redeem 403 and status 404';
   },
 
@@ -283,7 +282,7 @@ const cleanUp = async (context: Context): Promise<string> => {
   for (const result of results) {
     if (result.status === 'fulfilled') revoked += 1;
     else if (result.reason instanceof ApiError && result.reason.status === 404) gone += 1;
-    else failures.push(producerFailure(result.reason));
+    else failures.push(failureOf(result.reason));
   }
   if (failures.length > 0)
     fail(`${failures.length} nonces could not be revoked (they expire in ${EXPIRES_IN_SECONDS} s): ${failures[0]}`);
@@ -302,12 +301,7 @@ const runCheck = async (name: CheckName, context: Context): Promise<CheckResult>
   try {
     return { name, ok: true, detail: redact(await CHECK_RUNS[name](context), context) };
   } catch (error: unknown) {
-    const detail =
-      error instanceof CheckFailure || error instanceof NotRun
-        ? error.message
-        : error instanceof PresignedUrlNonceError || error instanceof Error
-          ? `error: ${error.message}`
-          : `error: ${String(error)}`;
+    const detail = error instanceof CheckFailure || error instanceof NotRun ? error.message : failureOf(error);
     return { name, ok: false, detail: redact(detail, context) };
   }
 };

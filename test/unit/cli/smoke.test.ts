@@ -98,7 +98,7 @@ describe('smoke: judging the concurrent redemptions', () => {
     Object.entries(counts).flatMap(([kind, times]) =>
       Array.from(
         { length: times },
-        (): RaceOutcome => (kind === 'other' ? { kind, what: '503' } : ({ kind } as RaceOutcome)),
+        (): RaceOutcome => (kind === 'other' ? { kind, what: '502' } : ({ kind } as RaceOutcome)),
       ),
     );
 
@@ -108,10 +108,8 @@ describe('smoke: judging the concurrent redemptions', () => {
     expect(classifyRaceAnswer(jsonError(403, 'nonce_invalid'))).toEqual({ kind: 'refused' });
     expect(classifyRaceAnswer(jsonError(429, 'throttled'))).toEqual({ kind: 'throttled' });
     expect(classifyRaceAnswer(jsonError(403, 'forbidden'))).toEqual({ kind: 'other', what: '403 forbidden' });
-    expect(classifyRaceAnswer(jsonError(503, 'service_unavailable'))).toEqual({
-      kind: 'other',
-      what: '503 service_unavailable',
-    });
+    expect(classifyRaceAnswer(jsonError(503, 'service_unavailable'))).toEqual({ kind: 'unavailable' });
+    expect(classifyRaceAnswer(jsonError(502, 'internal_error'))).toEqual({ kind: 'other', what: '502 internal_error' });
   });
 
   it('passes exactly one success among refusals', () => {
@@ -121,14 +119,14 @@ describe('smoke: judging the concurrent redemptions', () => {
     });
   });
 
-  it('reports 429s apart and passes while at least half reached the API', () => {
-    expect(judgeRace(outcomes({ success: 1, refused: 49, throttled: 50 }))).toEqual({
+  it('reports 429s and 503s apart and passes while at least half took part', () => {
+    expect(judgeRace(outcomes({ success: 1, refused: 49, throttled: 40, unavailable: 10 }))).toEqual({
       ok: true,
-      detail: '1 of 100 succeeded, 49 refused 403, 50 throttled 429',
+      detail: '1 of 100 succeeded, 49 refused 403, 40 throttled 429, 10 unavailable 503',
     });
     expect(judgeRace(outcomes({ success: 1, refused: 48, throttled: 51 }))).toEqual({
       ok: false,
-      detail: '1 of 100 succeeded, 48 refused 403, 51 throttled 429: only 49 reached the API: the race was not run',
+      detail: '1 of 100 succeeded, 48 refused 403, 51 throttled 429: only 49 took part: the race was not run',
     });
   });
 
@@ -141,7 +139,7 @@ describe('smoke: judging the concurrent redemptions', () => {
     expect(judgeRace(outcomes({ success: 1, refused: 97, other: 2 }))).toEqual({
       ok: false,
       detail:
-        '1 of 100 succeeded, 97 refused 403, 2 answered 503: expected only 403 nonce_invalid (or 429) besides the success',
+        '1 of 100 succeeded, 97 refused 403, 2 answered 502: expected only 403 nonce_invalid (or 429, 503) besides the success',
     });
   });
 });
@@ -250,7 +248,7 @@ describe('runSmoke', () => {
       'cleanup',
     ]);
     expect(report.checks[0]?.detail).toBe(
-      '4 of 4 mints failed: 404 object_not_found: there is no object "no/such.txt" in the bucket',
+      '4 of 4 mints failed: answered 404 object_not_found: no object "no/such.txt" in the bucket',
     );
     expect(report.checks.find((check) => check.name === 'status')?.detail).toBe(
       'not run: no manage nonce (mint failed)',
