@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../../cli/exit-codes.js';
@@ -284,6 +285,16 @@ describe('presigned-url-nonce smoke: the command line', () => {
     expect(help.stdout).toMatch(/^Usage: presigned-url-nonce smoke --endpoint URL --key KEY/);
     for (const [name] of CHECKS) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(help.stdout).toContain('Exit codes: 0 every check passed, 1 a check failed, 2 usage.');
+  });
+
+  it('the README describes every check, in the order smoke runs them', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('### Smoke test');
+    const section = readme.slice(start, readme.indexOf('### ', start + 1));
+
+    const rows = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]);
+
+    expect(rows).toEqual(CHECKS.map(([name]) => name));
   });
 
   it.each([
