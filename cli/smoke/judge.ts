@@ -1,5 +1,5 @@
 /**
- * How smoke judges an answer against the HTTP contract (DESIGN.md, README "Smoke test"). Pure functions:
+ * How smoke judges an answer against the HTTP contract (docs/openapi.yaml; README "Smoke test"). Pure functions:
  * each returns the problems it finds, in words for the report, or nothing.
  *
  * One defect fails one check: a check judges the status (and the `error` code when the body is JSON);
