@@ -65,11 +65,14 @@ export class MethodNotAllowedError extends DomainError {
   }
 }
 
-/** One answer for every refusal of a nonce: the caller learns nothing about which rule refused it. */
+/**
+ * One answer for every refusal of a nonce: the caller learns nothing about which rule refused it. The
+ * sentence is API Gateway's ACCESS_DENIED body too, which also answers IAM denials on producer routes.
+ */
 export class NonceInvalidError extends DomainError {
   readonly code = 'nonce_invalid';
   constructor(readonly reason: DenialReason) {
-    super('The nonce is invalid, expired or already used.');
+    super('Access denied: the nonce is invalid, expired or already used, or the caller may not call this route.');
     this.name = 'NonceInvalidError';
   }
 }

@@ -508,15 +508,18 @@ describe('the REST API', () => {
     }
   });
 
-  it('answers authorizer failures 503 service_unavailable with Retry-After, denials 403 nonce_invalid', () => {
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'AUTHORIZER_FAILURE',
-      StatusCode: '503',
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'2'" }),
-      ResponseTemplates: {
-        'application/json': Match.serializedJson({ error: 'service_unavailable', message: Match.anyValue() }),
-      },
-    });
+  it('answers authorizer faults (both response types) 503 service_unavailable with Retry-After, denials 403 nonce_invalid', () => {
+    // A thrown authorizer error, a timeout or an unusable result is AUTHORIZER_CONFIGURATION_ERROR on AWS.
+    for (const type of ['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: '503',
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'2'" }),
+        ResponseTemplates: {
+          'application/json': Match.serializedJson({ error: 'service_unavailable', message: Match.anyValue() }),
+        },
+      });
+    }
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'ACCESS_DENIED',
       StatusCode: '403',

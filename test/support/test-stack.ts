@@ -57,7 +57,7 @@ export const startTestStack = async (options: { readonly presignTtlSeconds?: num
   const status = makeNonceStatusHandler({ nonces, clock: Date.now, log: telemetry.log });
   const revoke = makeRevokeNonceHandler({ nonces, clock: Date.now, log: telemetry.log });
   const access = (request: GatewayRequest) =>
-    invokeRoute({ handler: accessObject, authorizer: { fn: authorize, identityQueryParameter: 'nonce' } }, request);
+    invokeRoute({ handler: accessObject, authorizer: { fn: authorize } }, request);
 
   return {
     emulators,
