@@ -6,6 +6,7 @@
 /** Every `error` code the API answers with: the handlers' own and API Gateway's Gateway Responses. */
 export const API_ERROR_CODES = [
   'bad_request',
+  'caller_unidentified',
   'expired_token',
   'forbidden',
   'gateway_timeout',

@@ -66,6 +66,18 @@ export class MethodNotAllowedError extends DomainError {
 }
 
 /**
+ * A producer route reached without a caller ARN. On AWS a SigV4-signed request always carries one; were
+ * it ever missing, the nonce would have no owner to check, so nothing is done (never recorded as "local").
+ */
+export class CallerUnidentifiedError extends DomainError {
+  readonly code = 'caller_unidentified';
+  constructor() {
+    super('The request carries no caller identity: sign it with AWS Signature Version 4 and IAM credentials.');
+    this.name = 'CallerUnidentifiedError';
+  }
+}
+
+/**
  * One answer for every refusal of a nonce: the caller learns nothing about which rule refused it. The
  * sentence is API Gateway's ACCESS_DENIED body too, which also answers IAM denials on producer routes.
  */

@@ -16,7 +16,7 @@ import { accessRequest, gatewayRequest, generateRequest } from './requests.js';
 export interface TestStack {
   readonly emulators: Emulators;
   readonly presignTtlSeconds: number;
-  /** POST /generate-url; `principal` is the caller's IAM ARN as API Gateway would pass it (default none). */
+  /** POST /generate-url; `principal` is the caller's IAM ARN as API Gateway would pass it (default `local`). */
   mint(body: unknown, headers?: Record<string, string>, principal?: string): Promise<APIGatewayProxyResult>;
   /** A GET /access-object through the authorizer, as API Gateway runs it. */
   redeem(nonce: string | undefined, headers?: Record<string, string>): Promise<APIGatewayProxyResult>;

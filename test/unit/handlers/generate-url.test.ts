@@ -59,9 +59,25 @@ describe('POST /generate-url handler', () => {
   });
 
   it('records the caller ARN as createdBy', async () => {
-    const request = { ...generateRequest({ key: 'hello.txt' }), userArn: 'arn:aws:iam::123456789012:role/producer' };
+    const request = generateRequest({ key: 'hello.txt' }, {}, 'arn:aws:iam::123456789012:user/producer');
     const body = JSON.parse((await handler(buildProxyEvent(request))).body);
-    expect(nonces.items.get(body.nonceId)?.createdBy).toBe('arn:aws:iam::123456789012:role/producer');
+    expect(nonces.items.get(body.nonceId)?.createdBy).toBe('arn:aws:iam::123456789012:user/producer');
+  });
+
+  it('records an assumed-role caller as its role, without the session', async () => {
+    const request = generateRequest({ key: 'hello.txt' }, {}, 'arn:aws:sts::123456789012:assumed-role/producer/task-7');
+    const body = JSON.parse((await handler(buildProxyEvent(request))).body);
+    expect(nonces.items.get(body.nonceId)?.createdBy).toBe('arn:aws:sts::123456789012:assumed-role/producer');
+  });
+
+  it('refuses a request without a caller ARN with 403 caller_unidentified, checking and writing nothing', async () => {
+    const { userArn: _, ...anonymous } = generateRequest({ key: 'hello.txt' });
+    const response = await handler(buildProxyEvent(anonymous));
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body)).toEqual({ error: 'caller_unidentified', message: expect.any(String) });
+    expect(nonces.items.size).toBe(0);
+    expect(objects.checked).toEqual([]);
+    expect(metrics.recorded).toEqual([]);
   });
 
   it('accepts a charset parameter on the media type and a base64-encoded body', async () => {
@@ -127,7 +143,7 @@ describe('POST /generate-url handler', () => {
   });
 
   it('refuses a missing Content-Type with 415', async () => {
-    const request = gatewayRequest({ body: JSON.stringify({ key: 'hello.txt' }) });
+    const request = gatewayRequest({ body: JSON.stringify({ key: 'hello.txt' }), userArn: 'local' });
     const response = await handler(buildProxyEvent(request));
     expect(response.statusCode).toBe(415);
   });
