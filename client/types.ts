@@ -14,6 +14,7 @@ export const API_ERROR_CODES = [
   'invalid_json',
   'invalid_request',
   'invalid_signature',
+  'key_not_allowed',
   'method_not_allowed',
   'missing_authentication_token',
   'nonce_invalid',

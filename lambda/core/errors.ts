@@ -41,6 +41,19 @@ export class UnsupportedMediaTypeError extends DomainError {
   }
 }
 
+/** The producer scope does not let this caller mint for that key; `prefix` is what it may mint under. */
+export class KeyNotAllowedError extends DomainError {
+  readonly code = 'key_not_allowed';
+  constructor(prefix: string | undefined) {
+    super(
+      prefix === undefined
+        ? 'This caller may not mint nonces: the producer scope allows it no keys.'
+        : `This caller may mint nonces only for keys that start with ${JSON.stringify(prefix)}.`,
+    );
+    this.name = 'KeyNotAllowedError';
+  }
+}
+
 export class ObjectNotFoundError extends DomainError {
   readonly code = 'object_not_found';
   constructor() {

@@ -55,6 +55,7 @@ export const handler = makeGenerateUrlHandler({
   clock: Date.now,
   limits: config,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+  ...(config.producerKeyPrefixes === undefined ? {} : { keyPrefixes: config.producerKeyPrefixes }),
   log: createLogger(),
   metrics: createNonceMetrics(),
 });

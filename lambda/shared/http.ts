@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   not_found: 404,
   nonce_invalid: 403,
   caller_unidentified: 403,
+  key_not_allowed: 403,
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -33,7 +33,9 @@ export interface TestStack {
  * behind the same route runner local mode uses. The real Powertools logger and metrics write to the
  * captured stdout (test/support/output.ts).
  */
-export const startTestStack = async (options: { readonly presignTtlSeconds?: number } = {}): Promise<TestStack> => {
+export const startTestStack = async (
+  options: { readonly presignTtlSeconds?: number; readonly keyPrefixes?: ReadonlyMap<string, string> } = {},
+): Promise<TestStack> => {
   const emulators = await startEmulators({
     dynamoDbPort: 0,
     s3Port: 0,
@@ -50,6 +52,7 @@ export const startTestStack = async (options: { readonly presignTtlSeconds?: num
     objects,
     clock: Date.now,
     limits: { maxExpiresInSeconds: 604_800, maxUsesLimit: 100 },
+    ...(options.keyPrefixes === undefined ? {} : { keyPrefixes: options.keyPrefixes }),
     ...telemetry,
   });
   const authorize = makeValidateNonceHandler({ nonces, clock: Date.now, ...telemetry });

@@ -80,6 +80,35 @@ describe('POST /generate-url handler', () => {
     expect(metrics.recorded).toEqual([]);
   });
 
+  it("refuses a key outside the caller's producer scope with 403 key_not_allowed, before any S3 call, writing nothing", async () => {
+    const scoped = makeGenerateUrlHandler({
+      nonces,
+      objects,
+      clock: manualClock(),
+      limits,
+      log,
+      metrics,
+      keyPrefixes: new Map([['arn:aws:sts::123456789012:assumed-role/reports', 'reports/']]),
+    });
+    const asRole = (key: string) =>
+      scoped(buildProxyEvent(generateRequest({ key }, {}, 'arn:aws:sts::123456789012:assumed-role/reports/task-1')));
+
+    for (const response of [await asRole('hello.txt'), await asRole('missing.txt')]) {
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'key_not_allowed',
+        message: 'This caller may mint nonces only for keys that start with "reports/".',
+      });
+    }
+    const outsider = await scoped(buildProxyEvent(generateRequest({ key: 'reports/q1.pdf' })));
+    expect(JSON.parse(outsider.body).error).toBe('key_not_allowed');
+    expect(objects.checked).toEqual([]);
+    expect(nonces.items.size).toBe(0);
+
+    objects.keys.add('reports/q1.pdf');
+    expect((await asRole('reports/q1.pdf')).statusCode).toBe(201);
+  });
+
   it('accepts a charset parameter on the media type and a base64-encoded body', async () => {
     const event = buildProxyEvent(
       generateRequest({ key: 'docs/report 2026.pdf' }, { 'content-type': 'Application/JSON; charset=utf-8' }),
