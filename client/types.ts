@@ -6,6 +6,7 @@
 /** Every `error` code the API answers with: the handlers' own and API Gateway's Gateway Responses. */
 export const API_ERROR_CODES = [
   'bad_request',
+  'caller_unidentified',
   'expired_token',
   'forbidden',
   'gateway_timeout',
@@ -13,6 +14,7 @@ export const API_ERROR_CODES = [
   'invalid_json',
   'invalid_request',
   'invalid_signature',
+  'key_not_allowed',
   'method_not_allowed',
   'missing_authentication_token',
   'nonce_invalid',

@@ -2,7 +2,7 @@
  * The REST API: POST /generate-url for producers (AWS_IAM), GET /access-object for consumers behind the
  * nonce authorizer, API Gateway's own answers in the service's JSON error shape, JSON access logs that
  * never hold the query string (the nonce travels there), execution logs without data tracing, stage
- * throttling and X-Ray.
+ * throttling, and no X-Ray on the stage.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -25,6 +25,9 @@ export const PRODUCER_ROUTES: readonly ProducerRoute[] = [
   { method: 'GET', path: '/nonces/*' },
   { method: 'DELETE', path: '/nonces/*' },
 ];
+
+/** The consumer route's path segment. */
+export const ACCESS_OBJECT_PATH = 'access-object';
 
 /** The query parameter that carries the nonce: the authorizer's identity source. */
 export const NONCE_QUERY_PARAMETER = 'nonce';
@@ -109,8 +112,12 @@ const FALLBACK_TYPES: ReadonlySet<string> = new Set(['DEFAULT_4XX', 'DEFAULT_5XX
 export interface NonceApiProps {
   readonly functions: NonceFunctions;
   readonly stageName: string;
+  /** Each producer method's limits: the stage's default method throttling. */
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
+  /** GET /access-object's own limits, so consumers cannot exhaust the producers'. */
+  readonly consumerThrottlingRateLimit: number;
+  readonly consumerThrottlingBurstLimit: number;
   readonly apiLogLevel: ApiLogLevel;
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.RETAIN */
@@ -144,6 +151,8 @@ export class NonceApi extends Construct {
       removalPolicy,
     });
 
+    const loggingLevel =
+      props.apiLogLevel === 'ERROR' ? apigateway.MethodLoggingLevel.ERROR : apigateway.MethodLoggingLevel.OFF;
     this.api = new apigateway.RestApi(this, 'RestApi', {
       restApiName: `${Stack.of(this).stackName}-api`,
       description: 'presigned-url-nonce: one-time, expiring, revocable access to private S3 objects',
@@ -156,17 +165,41 @@ export class NonceApi extends Construct {
         stageName: props.stageName,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-        loggingLevel:
-          props.apiLogLevel === 'INFO' ? apigateway.MethodLoggingLevel.INFO : apigateway.MethodLoggingLevel.ERROR,
+        // OFF by default, ERROR on request, INFO never (lib/context.ts says why).
+        loggingLevel,
         // Never: data tracing logs whole requests, query string included, and so every nonce redeemed.
         dataTraceEnabled: false,
         metricsEnabled: true,
-        tracingEnabled: true,
+        // Off: API Gateway's trace segment records the request URL, and AWS does not document that it leaves
+        // out the query string, so sampled GET /access-object?nonce=… would keep live nonces in X-Ray. The
+        // functions keep active tracing, whose segments carry no event data (docs/aws-behaviour.md).
+        tracingEnabled: false,
+        // The stage's default method throttling: every method gets a bucket of these sizes of its own
+        // ("applied at the API method level"), so these are each producer method's limits.
         throttlingRateLimit: props.throttlingRateLimit,
         throttlingBurstLimit: props.throttlingBurstLimit,
+        methodOptions: {
+          // The consumer route's own limits, set apart so that they can differ from the producers'. The
+          // method setting repeats the stage's logging and metrics so that overriding throttling changes
+          // nothing else for this method.
+          [`/${ACCESS_OBJECT_PATH}/GET`]: {
+            throttlingRateLimit: props.consumerThrottlingRateLimit,
+            throttlingBurstLimit: props.consumerThrottlingBurstLimit,
+            loggingLevel,
+            dataTraceEnabled: false,
+            metricsEnabled: true,
+          },
+        },
       },
     });
     this.stage = this.api.deploymentStage;
+    if (props.apiLogLevel === 'OFF') {
+      acknowledge(
+        this.stage.node.defaultChild ?? this.stage,
+        'AwsSolutions-APIG6',
+        'Execution logging is off by default: AWS documents that execution logs record request parameter values and Lambda authorizer input, and the nonce is a query parameter; the JSON access log (every request, without the query string) and the detailed metrics stay on. -c apiLogLevel=ERROR turns it on.',
+      );
+    }
     // RestApi adds an output with a hashed name; the stack outputs the same URL as "ApiUrl".
     this.api.node.tryRemoveChild('Endpoint');
 
@@ -214,7 +247,7 @@ export class NonceApi extends Construct {
       resultsCacheTtl: Duration.seconds(0),
     });
     this.accessObjectMethod = this.api.root
-      .addResource('access-object')
+      .addResource(ACCESS_OBJECT_PATH)
       .addMethod('GET', new apigateway.LambdaIntegration(functions.accessObject.function, { allowTestInvoke: false }), {
         authorizer: this.authorizer,
         authorizationType: apigateway.AuthorizationType.CUSTOM,

@@ -10,7 +10,13 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Node } from 'constructs';
 
 export type RemovalPolicyName = 'retain' | 'destroy';
-export type ApiLogLevel = 'ERROR' | 'INFO';
+/**
+ * Execution logging: off, or errors only. INFO is refused: AWS documents that execution logs record
+ * "request and response parameter values" and "data used by Lambda authorizers", redacting only
+ * authorization headers, API keys and similar parameters — the nonce is a query parameter and the
+ * authorizer's identity source, so INFO would log live nonces of every redemption (docs/aws-behaviour.md).
+ */
+export type ApiLogLevel = 'OFF' | 'ERROR';
 
 export interface StackSettings {
   /** The CloudFormation stack name. */
@@ -23,12 +29,21 @@ export interface StackSettings {
   readonly existingBucketName?: string;
   /** WAF: requests per client IP per 5-minute window before it is blocked. */
   readonly rateLimitPer5Min: number;
-  /** WAF: when not empty, only these CIDR blocks may call the API. */
+  /**
+   * WAF: when not empty, only these CIDR blocks may call the API; the bucket also refuses presigned GETs
+   * from elsewhere (`aws:SourceIp`).
+   */
   readonly allowedCidrs: readonly string[];
-  /** API Gateway stage throttling: steady-state requests per second. */
+  /** VPC endpoints (vpce-…) through which presigned GETs may also reach the bucket (`aws:SourceVpce`). */
+  readonly allowedVpcEndpoints: readonly string[];
+  /** Each producer method's throttling (the stage's default method throttling): requests per second. */
   readonly throttlingRateLimit: number;
-  /** API Gateway stage throttling: burst. */
+  /** Each producer method's throttling: burst. */
   readonly throttlingBurstLimit: number;
+  /** GET /access-object's own method throttling: requests per second. */
+  readonly consumerThrottlingRateLimit: number;
+  /** GET /access-object's own method throttling: burst. */
+  readonly consumerThrottlingBurstLimit: number;
   /** An address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   /** The producer policy requires an MFA-authenticated session. */
@@ -51,6 +66,8 @@ export interface StackSettings {
   readonly denialAlarmThreshold: number;
   /** Set the region's API Gateway CloudWatch Logs role (an account-wide setting) from this stack. */
   readonly apiGatewayCloudWatchRole: boolean;
+  /** Optional producer scope: owner ARN (or `*`) → the key prefix it may mint under; empty: no scope. */
+  readonly producerKeyPrefixes: Readonly<Record<string, string>>;
 }
 
 /**
@@ -64,8 +81,11 @@ export const CONTEXT_DEFAULTS = {
   existingBucketName: '',
   rateLimitPer5Min: 1000,
   allowedCidrs: [],
+  allowedVpcEndpoints: [],
   throttlingRateLimit: 50,
   throttlingBurstLimit: 100,
+  consumerThrottlingRateLimit: 50,
+  consumerThrottlingBurstLimit: 100,
   alarmEmail: '',
   requireMfa: false,
   presignTtlSeconds: 60,
@@ -73,11 +93,15 @@ export const CONTEXT_DEFAULTS = {
   maxUsesLimit: 100,
   publicBaseUrl: '',
   logRetentionDays: 90,
-  apiLogLevel: 'ERROR',
+  apiLogLevel: 'OFF',
   stageName: 'prod',
   denialAlarmThreshold: 50,
   apiGatewayCloudWatchRole: true,
-} as const satisfies Record<keyof StackSettings, string | number | boolean | readonly string[]>;
+  producerKeyPrefixes: {},
+} as const satisfies Record<
+  keyof StackSettings,
+  string | number | boolean | readonly string[] | Readonly<Record<string, string>>
+>;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
 
@@ -187,6 +211,84 @@ export const checkCidr = (cidr: string): string | undefined => {
   return `"${cidr}" is not an IPv4 or IPv6 CIDR block (for example 203.0.113.0/24 or 2001:db8::/32).`;
 };
 
+/** A VPC endpoint ID as aws:SourceVpce compares it: vpce- and 8 or 17 hexadecimal digits. */
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+
+/**
+ * The owners API Gateway can report as `userArn` once sessions are dropped (lambda/core/owner.ts): an IAM
+ * user, the root user, an assumed role without its session, a federated user. lib/ may not import
+ * lambda/, so these are restated here; test/infra/context.test.ts holds them to the runtime's rule.
+ */
+const OWNER_ARNS = [
+  /^arn:[a-z][a-z0-9-]*:iam::\d{12}:user\/(?:[^/]+\/)*[^/]+$/,
+  /^arn:[a-z][a-z0-9-]*:iam::\d{12}:root$/,
+  /^arn:[a-z][a-z0-9-]*:sts::\d{12}:assumed-role\/[^/]+$/,
+  /^arn:[a-z][a-z0-9-]*:sts::\d{12}:federated-user\/[^/]+$/,
+];
+const ROLE_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;
+const SESSION_ARN = /^(arn:[a-z][a-z0-9-]*:sts::\d{12}:assumed-role\/[^/]+)\/[^/]+$/;
+// Lambda allows 4 KB of environment variables per function; the others take a few hundred bytes.
+const MAX_PRODUCER_SCOPE_JSON_BYTES = 3000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+const checkOwner = (owner: string): string | undefined => {
+  if (owner === '*' || OWNER_ARNS.some((pattern) => pattern.test(owner))) return undefined;
+  const role = ROLE_ARN.exec(owner);
+  if (role !== null) {
+    return `"${owner}" is a role ARN, but API Gateway reports a role's callers as "arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}": name that.`;
+  }
+  const session = SESSION_ARN.exec(owner);
+  if (session !== null)
+    return `"${owner}" names one session; every session of a role is one owner: name "${session[1]}".`;
+  return `"${owner}" is neither "*" nor an IAM user, root, assumed-role or federated-user ARN.`;
+};
+
+/** producerKeyPrefixes: a JSON object (or its text, from `-c`) of owner → key prefix; `{}` is no scope. */
+const producerKeyPrefixes = (lookup: Lookup): Readonly<Record<string, string>> => {
+  const key = 'producerKeyPrefixes';
+  const raw = lookup(key) ?? CONTEXT_DEFAULTS[key];
+  const shape = 'expected a JSON object mapping an owner ARN (or "*") to a key prefix';
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      throw new ContextError(key, `${shape}, got ${show(raw)}.`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ContextError(key, `${shape}, got ${show(raw)}.`);
+  }
+  for (const [owner, prefix] of Object.entries(value)) {
+    const problem = checkOwner(owner);
+    if (problem !== undefined) throw new ContextError(key, problem);
+    if (typeof prefix !== 'string' || CONTROL_CHARACTERS.test(prefix) || Buffer.byteLength(prefix, 'utf8') > 1024) {
+      throw new ContextError(
+        key,
+        `the prefix of "${owner}" must be a string of at most 1024 bytes without control characters.`,
+      );
+    }
+  }
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > MAX_PRODUCER_SCOPE_JSON_BYTES) {
+    throw new ContextError(
+      key,
+      `must be at most ${MAX_PRODUCER_SCOPE_JSON_BYTES} bytes as JSON: it becomes a Lambda environment variable.`,
+    );
+  }
+  return value as Readonly<Record<string, string>>;
+};
+
+const apiLogLevel = (lookup: Lookup): ApiLogLevel => {
+  if (text(lookup, 'apiLogLevel') === 'INFO') {
+    throw new ContextError(
+      'apiLogLevel',
+      'INFO is not offered: API Gateway execution logs at INFO record request parameters and authorizer input, and the nonce is both; use ERROR or OFF.',
+    );
+  }
+  return oneOf(lookup, 'apiLogLevel', ['OFF', 'ERROR'] as const);
+};
+
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 // Bucket naming rules: 3-63 characters, lower case, digits, dots and hyphens, starting and ending alphanumeric.
 const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -242,6 +344,16 @@ export const readSettings = (lookup: Lookup): StackSettings => {
     if (problem !== undefined) throw new ContextError('allowedCidrs', problem);
   }
 
+  const allowedVpcEndpoints = list(lookup, 'allowedVpcEndpoints');
+  for (const endpoint of allowedVpcEndpoints) {
+    if (!VPC_ENDPOINT_ID.test(endpoint)) {
+      throw new ContextError(
+        'allowedVpcEndpoints',
+        `"${endpoint}" is not a VPC endpoint ID ("vpce-" and 8 or 17 lower-case hexadecimal digits).`,
+      );
+    }
+  }
+
   const alarmEmail = optionalText(lookup, 'alarmEmail');
   if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
     throw new ContextError('alarmEmail', `"${alarmEmail}" is not an email address.`);
@@ -269,8 +381,12 @@ export const readSettings = (lookup: Lookup): StackSettings => {
     // WAF rate-based rules accept 10 to 2,000,000,000 requests per window.
     rateLimitPer5Min: number(lookup, 'rateLimitPer5Min', { min: 10, max: 2_000_000_000, integer: true }),
     allowedCidrs,
+    allowedVpcEndpoints,
+    // API Gateway's account-level quotas (10,000 requests per second, burst 5,000) bound every method's.
     throttlingRateLimit: number(lookup, 'throttlingRateLimit', { min: 1, max: 10_000, integer: false }),
     throttlingBurstLimit: number(lookup, 'throttlingBurstLimit', { min: 1, max: 5_000, integer: true }),
+    consumerThrottlingRateLimit: number(lookup, 'consumerThrottlingRateLimit', { min: 1, max: 10_000, integer: false }),
+    consumerThrottlingBurstLimit: number(lookup, 'consumerThrottlingBurstLimit', { min: 1, max: 5_000, integer: true }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     requireMfa: boolean(lookup, 'requireMfa'),
     presignTtlSeconds: number(lookup, 'presignTtlSeconds', { min: 1, max: PRESIGN_TTL_MAX_SECONDS, integer: true }),
@@ -279,10 +395,11 @@ export const readSettings = (lookup: Lookup): StackSettings => {
     maxUsesLimit: number(lookup, 'maxUsesLimit', { min: 1, max: 1_000_000, integer: true }),
     ...(baseUrl === undefined ? {} : { publicBaseUrl: baseUrl }),
     logRetentionDays,
-    apiLogLevel: oneOf(lookup, 'apiLogLevel', ['ERROR', 'INFO'] as const),
+    apiLogLevel: apiLogLevel(lookup),
     stageName,
     denialAlarmThreshold: number(lookup, 'denialAlarmThreshold', { min: 1, max: 1_000_000, integer: true }),
     apiGatewayCloudWatchRole: boolean(lookup, 'apiGatewayCloudWatchRole'),
+    producerKeyPrefixes: producerKeyPrefixes(lookup),
   };
 };
 

@@ -1,6 +1,7 @@
 /**
  * AWS WAF in front of the API stage: an optional IP allow list, a per-IP rate limit, a rule that refuses
- * /access-object without a nonce before anything runs, and AWS's common and known-bad-inputs rule groups.
+ * /access-object without a nonce before anything runs, and AWS's common and known-bad-inputs rule groups
+ * on the anonymous consumer route only.
  * WAF logs go to a CloudWatch log group with the query string (the nonce) and credentials redacted.
  */
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -18,6 +19,8 @@ export interface EdgeProtectionProps {
   readonly allowedCidrs?: readonly string[];
   /** The query parameter that carries the nonce. */
   readonly nonceQueryParameter: string;
+  /** The consumer route's last path segment (`access-object`): the only route the managed rules inspect. */
+  readonly consumerPath: string;
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
@@ -51,6 +54,37 @@ const blockWith = (key: ResponseBodyKey): wafv2.CfnWebACL.RuleActionProperty => 
 });
 
 const isIpv6 = (cidr: string): boolean => cidr.includes(':');
+
+/** Requests whose URI path ends with `/<path>` (any stage or base path in front), case-insensitively. */
+const pathEndsWith = (path: string): wafv2.CfnWebACL.StatementProperty => ({
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint: 'ENDS_WITH',
+    searchString: `/${path}`,
+    textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+  },
+});
+
+/**
+ * An AWS managed rule group, evaluated only on the consumer route. The producer routes are SigV4-signed
+ * IAM callers whose bodies are object keys: the Core rule set would block a key containing "../" (GenericLFI_BODY),
+ * "<" (CrossSiteScripting_BODY) or "http://1.2.3.4" (GenericRFI_BODY), and a signed client without a
+ * User-Agent. `ruleActionOverrides` turn rules into counts.
+ */
+const consumerManagedRules = (
+  name: string,
+  consumerPath: string,
+  ruleActionOverrides: readonly string[] = [],
+): wafv2.CfnWebACL.StatementProperty => ({
+  managedRuleGroupStatement: {
+    vendorName: 'AWS',
+    name,
+    scopeDownStatement: pathEndsWith(consumerPath),
+    ...(ruleActionOverrides.length === 0
+      ? {}
+      : { ruleActionOverrides: ruleActionOverrides.map((rule) => ({ name: rule, actionToUse: { count: {} } })) }),
+  },
+});
 
 export class EdgeProtection extends Construct {
   public readonly webAcl: wafv2.CfnWebACL;
@@ -115,14 +149,7 @@ export class EdgeProtection extends Construct {
         statement: {
           andStatement: {
             statements: [
-              {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  positionalConstraint: 'ENDS_WITH',
-                  searchString: '/access-object',
-                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-                },
-              },
+              pathEndsWith(props.consumerPath),
               {
                 notStatement: {
                   statement: {
@@ -144,24 +171,16 @@ export class EdgeProtection extends Construct {
       {
         name: 'AwsCommonRuleSet',
         priority: 3,
-        statement: {
-          managedRuleGroupStatement: {
-            vendorName: 'AWS',
-            name: 'AWSManagedRulesCommonRuleSet',
-            // Bodies over 8 KB are counted, not blocked: GenerateURL answers them with its own
-            // 413 payload_too_large, as the HTTP contract says.
-            ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
-          },
-        },
+        // Many consumer apps (scripts, IoT devices, server-side fetches) send no User-Agent: counted, not
+        // blocked. The body rules never see GenerateURL's bodies, which are out of this rule group's scope.
+        statement: consumerManagedRules('AWSManagedRulesCommonRuleSet', props.consumerPath, ['NoUserAgent_HEADER']),
         overrideAction: { none: {} },
         visibilityConfig: visibility(`${prefix}-aws-common`),
       },
       {
         name: 'AwsKnownBadInputsRuleSet',
         priority: 4,
-        statement: {
-          managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' },
-        },
+        statement: consumerManagedRules('AWSManagedRulesKnownBadInputsRuleSet', props.consumerPath),
         overrideAction: { none: {} },
         visibilityConfig: visibility(`${prefix}-aws-known-bad-inputs`),
       },

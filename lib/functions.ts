@@ -161,6 +161,11 @@ export interface NonceFunctionsProps {
   readonly maxUsesLimit: number;
   /** @default - accessUrl is built from the request's domain and stage */
   readonly publicBaseUrl?: string;
+  /**
+   * The producer scope (owner ARN or `*` → key prefix), handed to GenerateURL as PRODUCER_KEY_PREFIXES.
+   * @default - no scope: every producer may mint any key of the bucket
+   */
+  readonly producerKeyPrefixes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -187,6 +192,9 @@ export class NonceFunctions extends Construct {
         MAX_EXPIRES_IN_SECONDS: String(props.maxExpiresInSeconds),
         MAX_USES_LIMIT: String(props.maxUsesLimit),
         ...(props.publicBaseUrl === undefined ? {} : { PUBLIC_BASE_URL: props.publicBaseUrl }),
+        ...(Object.keys(props.producerKeyPrefixes ?? {}).length === 0
+          ? {}
+          : { PRODUCER_KEY_PREFIXES: JSON.stringify(props.producerKeyPrefixes) }),
       },
     });
     bindTable(this.generateUrl, props.table, 'dynamodb:PutItem');

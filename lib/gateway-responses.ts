@@ -13,10 +13,22 @@ export interface GatewayResponseSpec {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** The same sentence AccessObject answers with, so a caller cannot tell which step refused a nonce. */
-export const NONCE_INVALID_MESSAGE = 'The nonce is invalid, expired or already used.';
+/**
+ * The same sentence AccessObject answers with, so a caller cannot tell which step refused a nonce. API
+ * Gateway also answers an IAM deny on a producer route with ACCESS_DENIED, and its templates cannot
+ * branch on the route: the sentence must be true for both.
+ */
+export const NONCE_INVALID_MESSAGE =
+  'Access denied: the nonce is invalid, expired or already used, or the caller may not call this route.';
 
 export const RETRY_AFTER_SECONDS = '2';
+
+const SERVICE_UNAVAILABLE = {
+  statusCode: 503,
+  error: 'service_unavailable',
+  message: 'The service is temporarily unavailable; retry later.',
+  headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+} as const;
 
 export const GATEWAY_RESPONSES = {
   UNAUTHORIZED: {
@@ -32,13 +44,13 @@ export const GATEWAY_RESPONSES = {
     error: 'missing_authentication_token',
     message: 'Missing Authentication Token: no such route or method, or the request is not signed.',
   },
-  AUTHORIZER_FAILURE: {
-    type: 'AUTHORIZER_FAILURE',
-    statusCode: 503,
-    error: 'service_unavailable',
-    message: 'The service is temporarily unavailable; retry later.',
-    headers: { 'Retry-After': RETRY_AFTER_SECONDS },
-  },
+  // What API Gateway answers when the authorizer throws anything but "Unauthorized", times out or returns
+  // an unusable result (docs/aws-behaviour.md): ValidateNonce throws when DynamoDB fails, so this is an
+  // outage, and nothing was consumed.
+  AUTHORIZER_CONFIGURATION_ERROR: { type: 'AUTHORIZER_CONFIGURATION_ERROR', ...SERVICE_UNAVAILABLE },
+  // Documented as "failed to authenticate the caller"; which failures land here rather than above is not.
+  // Configured the same, so either reading answers 503.
+  AUTHORIZER_FAILURE: { type: 'AUTHORIZER_FAILURE', ...SERVICE_UNAVAILABLE },
   REQUEST_TOO_LARGE: {
     type: 'REQUEST_TOO_LARGE',
     statusCode: 413,

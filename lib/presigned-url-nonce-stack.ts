@@ -4,7 +4,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { NONCE_QUERY_PARAMETER, NonceApi, PRODUCER_ROUTES } from './api.js';
+import { ACCESS_OBJECT_PATH, NONCE_QUERY_PARAMETER, NonceApi, PRODUCER_ROUTES } from './api.js';
 import { type StackSettings, settingsFromContext } from './context.js';
 import { EdgeProtection } from './edge-protection.js';
 import { NonceFunctions } from './functions.js';
@@ -43,6 +43,8 @@ export class PresignedUrlNonceStack extends Stack {
       ...(settings.existingBucketName === undefined ? {} : { existingBucketName: settings.existingBucketName }),
       presignTtlSeconds: settings.presignTtlSeconds,
       accessLogExpirationDays: settings.logRetentionDays,
+      allowedCidrs: settings.allowedCidrs,
+      allowedVpcEndpoints: settings.allowedVpcEndpoints,
     });
 
     this.functions = new NonceFunctions(this, 'Functions', {
@@ -54,6 +56,7 @@ export class PresignedUrlNonceStack extends Stack {
       maxExpiresInSeconds: settings.maxExpiresInSeconds,
       maxUsesLimit: settings.maxUsesLimit,
       ...(settings.publicBaseUrl === undefined ? {} : { publicBaseUrl: settings.publicBaseUrl }),
+      producerKeyPrefixes: settings.producerKeyPrefixes,
     });
 
     this.api = new NonceApi(this, 'Api', {
@@ -61,6 +64,8 @@ export class PresignedUrlNonceStack extends Stack {
       stageName: settings.stageName,
       throttlingRateLimit: settings.throttlingRateLimit,
       throttlingBurstLimit: settings.throttlingBurstLimit,
+      consumerThrottlingRateLimit: settings.consumerThrottlingRateLimit,
+      consumerThrottlingBurstLimit: settings.consumerThrottlingBurstLimit,
       apiLogLevel: settings.apiLogLevel,
       logRetention,
       removalPolicy,
@@ -72,6 +77,7 @@ export class PresignedUrlNonceStack extends Stack {
       rateLimitPer5Min: settings.rateLimitPer5Min,
       allowedCidrs: settings.allowedCidrs,
       nonceQueryParameter: NONCE_QUERY_PARAMETER,
+      consumerPath: ACCESS_OBJECT_PATH,
       logRetention,
       removalPolicy,
     });

@@ -23,10 +23,40 @@ export interface StorageProps {
   readonly presignTtlSeconds: number;
   /** Expiry of the server access logs, in days. */
   readonly accessLogExpirationDays: number;
+  /**
+   * Presigned GETs are refused unless they come from these addresses (`aws:SourceIp`)…
+   * @default - no address restriction
+   */
+  readonly allowedCidrs?: readonly string[];
+  /**
+   * …or through these VPC endpoints (`aws:SourceVpce`). With neither, presigned GETs work from anywhere.
+   * @default - no endpoint restriction
+   */
+  readonly allowedVpcEndpoints?: readonly string[];
 }
 
 /** The presigned-request age limit, as the bucket policy states it (s3:signatureAge is in milliseconds). */
 export const signatureAgeLimitMs = (presignTtlSeconds: number): number => presignTtlSeconds * 1000;
+
+/**
+ * The condition of the deny that keeps presigned GETs (`s3:authType` REST-QUERY-STRING) to the allow list,
+ * or undefined without one. Conditions of one statement must all hold, so the deny applies when the request
+ * is presigned AND its public address is outside `cidrs` AND it did not come through one of `endpoints`. A
+ * request through a VPC endpoint has no `aws:SourceIp`, and a request from the internet no
+ * `aws:SourceVpce`; a negated operator (NotIpAddress, StringNotEquals) is true for an absent key, so each
+ * path is denied unless the other list lets it through.
+ */
+export const presignedAllowListCondition = (
+  cidrs: readonly string[],
+  endpoints: readonly string[],
+): Record<string, Record<string, unknown>> | undefined => {
+  if (cidrs.length === 0 && endpoints.length === 0) return undefined;
+  return {
+    StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+    ...(cidrs.length === 0 ? {} : { NotIpAddress: { 'aws:SourceIp': [...cidrs] } }),
+    ...(endpoints.length === 0 ? {} : { StringNotEquals: { 'aws:SourceVpce': [...endpoints] } }),
+  };
+};
 
 export class Storage extends Construct {
   public readonly table: dynamodb.Table;
@@ -52,10 +82,12 @@ export class Storage extends Construct {
     if (props.existingBucketName !== undefined) {
       this.bucket = s3.Bucket.fromBucketName(this, 'Objects', props.existingBucketName);
       // An imported bucket's policy cannot be changed from here (CDK would silently drop the statements).
+      const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
       Annotations.of(this).addInfo(
         `Fronting the existing bucket "${props.existingBucketName}": add the TLS-only and s3:signatureAge ` +
-          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements to its bucket policy yourself ` +
-          '(docs/infrastructure.md, "Using an existing bucket").',
+          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements` +
+          (allowList === undefined ? '' : ', and the presigned-GET allow-list deny,') +
+          ' to its bucket policy yourself (docs/infrastructure.md, "Using an existing bucket").',
       );
       return;
     }
@@ -123,6 +155,22 @@ export class Storage extends Construct {
         conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
       }),
     );
+
+    // With an allow list, a presigned URL handed to an allowed consumer does not work from anywhere else
+    // for its life: WAF keeps other addresses off the API, and this keeps them off the object.
+    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
+    if (allowList !== undefined) {
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyPresignedGetsFromOutsideTheAllowList',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:GetObject'],
+          resources: [bucket.arnForObjects('*')],
+          conditions: allowList,
+        }),
+      );
+    }
     this.bucket = bucket;
   }
 }

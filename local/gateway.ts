@@ -10,13 +10,25 @@ import { buildProxyEvent, buildRequestAuthorizerEvent, type GatewayRequest } fro
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type RequestAuthorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
-/** API Gateway's integration timeout for REST APIs. */
+/** API Gateway's integration timeout for REST APIs (docs/aws-behaviour.md). */
 export const INTEGRATION_TIMEOUT_MS = 29_000;
+
+/**
+ * How long the emulator waits for a Lambda authorizer. AWS documents no such limit for REST APIs; the HTTP
+ * API quota ("Timeout for Lambda authorizer response", 10 000 ms) stands in for it, the shorter reading.
+ * Either way a late authorizer is AUTHORIZER_CONFIGURATION_ERROR.
+ */
+export const AUTHORIZER_TIMEOUT_MS = 10_000;
 
 export interface RouteTarget {
   readonly handler: ProxyHandler;
-  /** A REQUEST authorizer whose identity source is this query parameter; results cache TTL 0. */
-  readonly authorizer?: { readonly fn: RequestAuthorizer; readonly identityQueryParameter: string };
+  /**
+   * A REQUEST authorizer, results cache TTL 0, run on every request. With caching off, AWS's console guide
+   * says API Gateway validates no identity source before invoking the authorizer (its API reference says it
+   * does): the emulator invokes it, so the authorizer must answer a missing identity itself, 401 either way
+   * (docs/aws-behaviour.md).
+   */
+  readonly authorizer?: { readonly fn: RequestAuthorizer };
 }
 
 /** A Gateway Response in the service's JSON error shape. */
@@ -80,6 +92,39 @@ const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeou
   }
 };
 
+type AuthorizerOutcome =
+  | { readonly kind: 'allow'; readonly context: Record<string, string> }
+  | { readonly kind: 'refuse'; readonly response: APIGatewayProxyResult };
+
+const refuse = (type: GatewayResponseType): AuthorizerOutcome => ({ kind: 'refuse', response: gatewayResponse(type) });
+
+/**
+ * The authorizer step as API Gateway runs it: an `Unauthorized` error is 401 UNAUTHORIZED; any other
+ * error, a timeout or a result it cannot use is AUTHORIZER_CONFIGURATION_ERROR; a policy that does not
+ * allow the method (explicit or implicit deny) is ACCESS_DENIED.
+ */
+const runAuthorizer = async (
+  authorizer: NonNullable<RouteTarget['authorizer']>,
+  request: GatewayRequest,
+  timeoutMs: number,
+): Promise<AuthorizerOutcome> => {
+  const event = buildRequestAuthorizerEvent(request);
+  let result: APIGatewayAuthorizerResult | 'timeout';
+  try {
+    result = await withTimeout(authorizer.fn(event), timeoutMs);
+  } catch (error: unknown) {
+    return refuse(
+      error instanceof Error && error.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_CONFIGURATION_ERROR',
+    );
+  }
+  if (result === 'timeout') return refuse('AUTHORIZER_CONFIGURATION_ERROR');
+  // No policy, no principal or a nested context value: API Gateway cannot use the output.
+  const context = typeof result === 'object' && result !== null ? integrationContextOf(result) : undefined;
+  if (context === undefined) return refuse('AUTHORIZER_CONFIGURATION_ERROR');
+  if (!allows(result, event.methodArn)) return refuse('ACCESS_DENIED');
+  return { kind: 'allow', context };
+};
+
 /**
  * Runs one matched route as API Gateway (REST, v1) does: the authorizer first, on every request (no
  * results cache); its failures answered by Gateway Responses; then the Lambda proxy integration with the
@@ -88,27 +133,17 @@ const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeou
 export const invokeRoute = async (
   target: RouteTarget,
   request: GatewayRequest,
-  options: { readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number; readonly authorizerTimeoutMs?: number } = {},
 ): Promise<APIGatewayProxyResult> => {
   let authorizerContext: Record<string, unknown> | null = null;
   if (target.authorizer !== undefined) {
-    const identity = request.query.find(([name]) => name === target.authorizer?.identityQueryParameter)?.[1];
-    // A missing or empty identity source is refused by API Gateway itself, without calling the authorizer.
-    if (identity === undefined || identity === '') return gatewayResponse('UNAUTHORIZED');
-    const event = buildRequestAuthorizerEvent(request);
-    let result: APIGatewayAuthorizerResult;
-    try {
-      result = await target.authorizer.fn(event);
-    } catch (error: unknown) {
-      return gatewayResponse(
-        error instanceof Error && error.message === 'Unauthorized' ? 'UNAUTHORIZED' : 'AUTHORIZER_FAILURE',
-      );
-    }
-    const context = integrationContextOf(result);
-    // An authorizer that answers with no policy, no principal or a nested context is misconfigured.
-    if (context === undefined) return gatewayResponse('DEFAULT_5XX');
-    if (!allows(result, event.methodArn)) return gatewayResponse('ACCESS_DENIED');
-    authorizerContext = context;
+    const outcome = await runAuthorizer(
+      target.authorizer,
+      request,
+      options.authorizerTimeoutMs ?? AUTHORIZER_TIMEOUT_MS,
+    );
+    if (outcome.kind === 'refuse') return outcome.response;
+    authorizerContext = outcome.context;
   }
   try {
     const outcome = await withTimeout(
@@ -118,6 +153,7 @@ export const invokeRoute = async (
     if (outcome === 'timeout') return gatewayResponse('INTEGRATION_TIMEOUT');
     return outcome;
   } catch {
+    // AWS: a function error is a 502 (DEFAULT_5XX keeps that status).
     return gatewayResponse('DEFAULT_5XX');
   }
 };

@@ -24,6 +24,7 @@ export interface GatewayServerOptions {
   readonly domainName: () => string;
   readonly maxPayloadBytes?: number;
   readonly integrationTimeoutMs?: number;
+  readonly authorizerTimeoutMs?: number;
 }
 
 /** Headers API Gateway sets itself: a client's own values must not reach the handler. */
@@ -144,8 +145,11 @@ export const createGatewayServer = (options: GatewayServerOptions): Server => {
         : {}),
       requestId,
     };
-    const timeout = options.integrationTimeoutMs === undefined ? {} : { timeoutMs: options.integrationTimeoutMs };
-    send(response, await invokeRoute(match.route.target, gatewayRequest, timeout), requestId);
+    const timeouts = {
+      ...(options.integrationTimeoutMs === undefined ? {} : { timeoutMs: options.integrationTimeoutMs }),
+      ...(options.authorizerTimeoutMs === undefined ? {} : { authorizerTimeoutMs: options.authorizerTimeoutMs }),
+    };
+    send(response, await invokeRoute(match.route.target, gatewayRequest, timeouts), requestId);
   };
 
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {

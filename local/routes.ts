@@ -13,7 +13,8 @@ export interface RouteSpec {
   readonly handler: HandlerName;
   /**
    * AWS_IAM: SigV4 on AWS; local mode checks nothing and takes the caller from `x-local-principal`.
-   * A REQUEST authorizer: run on every request (results cache TTL 0), identity source a query parameter.
+   * A REQUEST authorizer: run on every request (results cache TTL 0). Its identity source, a query
+   * parameter, is the stack's; with caching off the emulator does not check it (local/gateway.ts).
    */
   readonly auth:
     | { readonly type: 'AWS_IAM' }
@@ -45,10 +46,7 @@ export const bindRoutes = (routes: readonly RouteSpec[], handlers: LoadedHandler
       handler: handlers[spec.handler] as RouteTarget['handler'],
       ...(spec.auth.type === 'REQUEST'
         ? {
-            authorizer: {
-              fn: handlers[spec.auth.authorizer] as NonNullable<RouteTarget['authorizer']>['fn'],
-              identityQueryParameter: spec.auth.identityQueryParameter,
-            },
+            authorizer: { fn: handlers[spec.auth.authorizer] as NonNullable<RouteTarget['authorizer']>['fn'] },
           }
         : {}),
     },

@@ -41,6 +41,19 @@ export class UnsupportedMediaTypeError extends DomainError {
   }
 }
 
+/** The producer scope does not let this caller mint for that key; `prefix` is what it may mint under. */
+export class KeyNotAllowedError extends DomainError {
+  readonly code = 'key_not_allowed';
+  constructor(prefix: string | undefined) {
+    super(
+      prefix === undefined
+        ? 'This caller may not mint nonces: the producer scope allows it no keys.'
+        : `This caller may mint nonces only for keys that start with ${JSON.stringify(prefix)}.`,
+    );
+    this.name = 'KeyNotAllowedError';
+  }
+}
+
 export class ObjectNotFoundError extends DomainError {
   readonly code = 'object_not_found';
   constructor() {
@@ -65,11 +78,26 @@ export class MethodNotAllowedError extends DomainError {
   }
 }
 
-/** One answer for every refusal of a nonce: the caller learns nothing about which rule refused it. */
+/**
+ * A producer route reached without a caller ARN. On AWS a SigV4-signed request always carries one; were
+ * it ever missing, the nonce would have no owner to check, so nothing is done (never recorded as "local").
+ */
+export class CallerUnidentifiedError extends DomainError {
+  readonly code = 'caller_unidentified';
+  constructor() {
+    super('The request carries no caller identity: sign it with AWS Signature Version 4 and IAM credentials.');
+    this.name = 'CallerUnidentifiedError';
+  }
+}
+
+/**
+ * One answer for every refusal of a nonce: the caller learns nothing about which rule refused it. The
+ * sentence is API Gateway's ACCESS_DENIED body too, which also answers IAM denials on producer routes.
+ */
 export class NonceInvalidError extends DomainError {
   readonly code = 'nonce_invalid';
   constructor(readonly reason: DenialReason) {
-    super('The nonce is invalid, expired or already used.');
+    super('Access denied: the nonce is invalid, expired or already used, or the caller may not call this route.');
     this.name = 'NonceInvalidError';
   }
 }

@@ -1,6 +1,7 @@
 import { NonceCollisionError, ObjectNotFoundError } from './errors.js';
 import { type MintedNonce, mintNonce, type RandomSource } from './nonce.js';
 import type { Clock, NonceRecord, NonceWriter, ObjectChecker } from './ports.js';
+import { checkKeyAllowed, type ProducerKeyPrefixes } from './producer-scope.js';
 import { epochSeconds, expiresAtFor } from './rules.js';
 
 export interface IssueNonceDeps {
@@ -8,6 +9,8 @@ export interface IssueNonceDeps {
   readonly objects: ObjectChecker;
   readonly clock: Clock;
   readonly random?: RandomSource;
+  /** The optional producer scope; undefined lets every producer mint any key. */
+  readonly keyPrefixes?: ProducerKeyPrefixes;
 }
 
 export interface IssueNonceInput {
@@ -27,6 +30,8 @@ export interface IssuedNonce extends MintedNonce {
 const MAX_MINT_ATTEMPTS = 2;
 
 export const issueNonce = async (deps: IssueNonceDeps, input: IssueNonceInput): Promise<IssuedNonce> => {
+  // Before the existence check: a caller outside its scope must not learn which keys exist.
+  checkKeyAllowed(deps.keyPrefixes, input.createdBy, input.key);
   if (!(await deps.objects.exists(input.key))) throw new ObjectNotFoundError();
 
   for (let attempt = 1; ; attempt++) {

@@ -10,7 +10,7 @@ export interface NonceRecord {
   readonly usesLeft: number;
   /** Epoch seconds. */
   readonly createdAt: number;
-  /** The caller's principal ARN, or `local`. */
+  /** The owner: the caller's principal ARN with an assumed role's session dropped (owner.ts); `local` by default in local mode. */
   readonly createdBy: string;
   readonly responseContentDisposition?: string;
 }

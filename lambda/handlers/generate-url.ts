@@ -23,8 +23,9 @@ export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       if (event.httpMethod !== 'POST') throw new MethodNotAllowedError('POST');
+      const createdBy = callerOf(event);
       const request = parse(event);
-      const issued = await issueNonce(deps, { ...request, createdBy: callerOf(event) });
+      const issued = await issueNonce(deps, { ...request, createdBy });
       deps.metrics.issued();
       deps.log.info('nonce issued', {
         nonceId: issued.nonceId,
@@ -54,6 +55,7 @@ export const handler = makeGenerateUrlHandler({
   clock: Date.now,
   limits: config,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+  ...(config.producerKeyPrefixes === undefined ? {} : { keyPrefixes: config.producerKeyPrefixes }),
   log: createLogger(),
   metrics: createNonceMetrics(),
 });

@@ -46,7 +46,7 @@ export const makeValidateNonceHandler =
     try {
       decision = await authorizeNonce(deps, nonce);
     } catch (error: unknown) {
-      // Any error but 'Unauthorized' becomes AUTHORIZER_FAILURE, which the API answers as a 503.
+      // Any error but 'Unauthorized' is AUTHORIZER_CONFIGURATION_ERROR on AWS, which the API answers as a 503.
       deps.log.warn('authorizer could not read the nonce store', { cause: causeName(error) });
       throw new Error('Nonce store unavailable');
     }

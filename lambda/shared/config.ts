@@ -1,4 +1,6 @@
-import { type Env, integerInRange, optionalString, optionalUrl, requiredString } from './env.js';
+import { ownerOf } from '../core/owner.js';
+import type { ProducerKeyPrefixes } from '../core/producer-scope.js';
+import { ConfigError, type Env, integerInRange, optionalString, optionalUrl, requiredString } from './env.js';
 
 /** Where the AWS clients go: the region, and the emulators' endpoints in local mode and tests. */
 export interface AwsConfig {
@@ -28,10 +30,50 @@ export interface GenerateUrlConfig {
   readonly maxUsesLimit: number;
   /** A custom domain for accessUrl; otherwise it is built from the request. */
   readonly publicBaseUrl?: string;
+  /** The optional producer scope (owner → key prefix, `*` for everyone else); absent: no scope. */
+  readonly producerKeyPrefixes?: ProducerKeyPrefixes;
 }
+
+/** An object key is at most 1024 UTF-8 bytes, so a longer prefix could match nothing. */
+const MAX_PREFIX_BYTES = 1024;
+
+/**
+ * PRODUCER_KEY_PREFIXES: a JSON object mapping an owner (as core/owner.ts normalises callers) or `*` to
+ * the key prefix it may mint under. Unset or `{}`: no scope.
+ */
+const producerKeyPrefixes = (env: Env): ProducerKeyPrefixes | undefined => {
+  const name = 'PRODUCER_KEY_PREFIXES';
+  const raw = optionalString(env, name);
+  if (raw === undefined) return undefined;
+  const shape = 'must be a JSON object mapping an owner ARN (or "*") to a key prefix';
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, `${shape}; it is not JSON.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(name, `${shape}, got ${JSON.stringify(value)}.`);
+  }
+  const entries = Object.entries(value);
+  for (const [owner, prefix] of entries) {
+    if (typeof prefix !== 'string' || Buffer.byteLength(prefix, 'utf8') > MAX_PREFIX_BYTES) {
+      throw new ConfigError(
+        name,
+        `maps "${owner}" to ${JSON.stringify(prefix)}: a prefix is a string of at most ${MAX_PREFIX_BYTES} bytes.`,
+      );
+    }
+    if (owner.trim() === '') throw new ConfigError(name, 'has an empty owner: name an ARN or "*".');
+    if (ownerOf(owner) !== owner) {
+      throw new ConfigError(name, `names the session "${owner}": owners are roles, so name "${ownerOf(owner)}".`);
+    }
+  }
+  return entries.length === 0 ? undefined : new Map(entries as [string, string][]);
+};
 
 export const loadGenerateUrlConfig = (env: Env): GenerateUrlConfig => {
   const publicBaseUrl = optionalUrl(env, 'PUBLIC_BASE_URL');
+  const keyPrefixes = producerKeyPrefixes(env);
   return {
     aws: awsConfig(env),
     tableName: requiredString(env, 'TABLE_NAME'),
@@ -39,6 +81,7 @@ export const loadGenerateUrlConfig = (env: Env): GenerateUrlConfig => {
     maxExpiresInSeconds: integerInRange(env, 'MAX_EXPIRES_IN_SECONDS', { fallback: 604_800, min: 1, max: 31_536_000 }),
     maxUsesLimit: integerInRange(env, 'MAX_USES_LIMIT', { fallback: 100, min: 1, max: 1_000_000 }),
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+    ...(keyPrefixes === undefined ? {} : { producerKeyPrefixes: keyPrefixes }),
   };
 };
 

@@ -29,6 +29,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   object_not_found: 404,
   not_found: 404,
   nonce_invalid: 403,
+  caller_unidentified: 403,
+  key_not_allowed: 403,
   method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -49,7 +49,7 @@ const allowedAccessEvent = async (ours: Design, nonce: string): Promise<APIGatew
         captured = event;
         return { statusCode: 204, body: '' };
       },
-      authorizer: { fn: ours.handlers['validate-nonce'], identityQueryParameter: 'nonce' },
+      authorizer: { fn: ours.handlers['validate-nonce'] },
     },
     accessRequest(nonce),
   );

@@ -17,20 +17,23 @@ let seen: APIGatewayProxyEvent[] = [];
 let authorized: APIGatewayRequestAuthorizerEvent[] = [];
 let result: () => Promise<unknown> = async () => ({ statusCode: 200, body: 'ok' });
 
+const ALLOW_ALL_GETS = {
+  principalId: 'p',
+  policyDocument: {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:*:*:*/*/GET/*' }],
+  },
+  context: { count: 3, flag: true, name: 'n' },
+};
+let decide: () => Promise<unknown> = async () => ALLOW_ALL_GETS;
+
 const echo: ProxyHandler = async (event) => {
   seen.push(event);
   return (await result()) as APIGatewayProxyResult;
 };
-const allowAll: RequestAuthorizer = async (event) => {
+const authorizer: RequestAuthorizer = async (event) => {
   authorized.push(event);
-  return {
-    principalId: 'p',
-    policyDocument: {
-      Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:*:*:*/*/GET/*' }],
-    },
-    context: { count: 3, flag: true, name: 'n' },
-  };
+  return (await decide()) as Awaited<ReturnType<RequestAuthorizer>>;
 };
 
 const route = (spec: RouteSpec, target: RouteTarget): BoundRoute => ({ spec, target });
@@ -51,7 +54,7 @@ const routes: BoundRoute[] = [
       handler: 'access-object',
       auth: { type: 'REQUEST', authorizer: 'validate-nonce', identityQueryParameter: 'token' },
     },
-    { handler: echo, authorizer: { fn: allowAll, identityQueryParameter: 'token' } },
+    { handler: echo, authorizer: { fn: authorizer } },
   ),
 ];
 
@@ -66,6 +69,7 @@ beforeAll(async () => {
     domainName: () => domainName,
     maxPayloadBytes: 1024,
     integrationTimeoutMs: 200,
+    authorizerTimeoutMs: 200,
   });
   const port = await listen(server, 0, '127.0.0.1', 'api');
   domainName = `127.0.0.1:${port}`;
@@ -80,6 +84,7 @@ beforeEach(() => {
   seen = [];
   authorized = [];
   result = async () => ({ statusCode: 200, body: 'ok' });
+  decide = async () => ALLOW_ALL_GETS;
 });
 
 const lastEvent = (): APIGatewayProxyEvent => {
@@ -139,6 +144,58 @@ describe('the API Gateway emulator: the event a handler gets', () => {
     expect(authorized).toHaveLength(2);
     expect(authorized[0]?.methodArn).toBe('arn:aws:execute-api:us-east-1:000000000000:local/test/GET/guarded');
     expect(lastEvent().requestContext.authorizer).toEqual({ count: '3', flag: 'true', name: 'n', principalId: 'p' });
+  });
+});
+
+const statement = (Effect: 'Allow' | 'Deny', Resource: string) => ({ Action: 'execute-api:Invoke', Effect, Resource });
+const policy = (...Statement: ReturnType<typeof statement>[]) => ({
+  principalId: 'p',
+  policyDocument: { Version: '2012-10-17', Statement },
+});
+const GUARDED_ARN = 'arn:aws:execute-api:us-east-1:000000000000:local/test/GET/guarded';
+
+describe('the API Gateway emulator: the authorizer step, as AWS answers it', () => {
+  it('invokes the authorizer without the identity source (caching off) and answers its Unauthorized with 401', async () => {
+    decide = async () => Promise.reject(new Error('Unauthorized'));
+    for (const query of ['', '?token=', '?other=1']) {
+      const response = await fetch(`${base}/guarded${query}`);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+    }
+    expect(authorized).toHaveLength(3);
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['throws anything but Unauthorized', async () => Promise.reject(new Error('Nonce store unavailable'))],
+    [
+      'outlives the authorizer timeout',
+      () => new Promise((resolve) => setTimeout(() => resolve(ALLOW_ALL_GETS), 1_000)),
+    ],
+    ['answers no policy', async () => ({ principalId: 'p' })],
+    ['answers no principal', async () => ({ policyDocument: ALLOW_ALL_GETS.policyDocument })],
+    ['answers a nested context value', async () => ({ ...ALLOW_ALL_GETS, context: { record: { key: 'k' } } })],
+    ['answers nothing', async () => undefined],
+  ])('answers AUTHORIZER_CONFIGURATION_ERROR (503 + Retry-After) when the authorizer %s', async (_, behaviour) => {
+    decide = behaviour;
+    const response = await fetch(`${base}/guarded?token=t`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await response.json()).toMatchObject({ error: 'service_unavailable' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['an explicit Deny', policy(statement('Deny', GUARDED_ARN))],
+    ['a Deny beside a matching Allow', policy(statement('Allow', GUARDED_ARN), statement('Deny', GUARDED_ARN))],
+    ['an Allow of another method (implicit deny)', policy(statement('Allow', GUARDED_ARN.replace('/GET/', '/POST/')))],
+    ['no statement (implicit deny)', policy()],
+  ])('answers ACCESS_DENIED (403 nonce_invalid) to %s, without invoking the integration', async (_, output) => {
+    decide = async () => output;
+    const response = await fetch(`${base}/guarded?token=t`);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: 'nonce_invalid' });
+    expect(seen).toHaveLength(0);
   });
 });
 

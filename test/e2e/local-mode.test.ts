@@ -7,8 +7,14 @@ import { type RunningLocal, startLocal } from './local-process.js';
 /** One local stack for the whole file: started once, as `npm start` runs it, stopped by PID. */
 let local: RunningLocal;
 
+/** One scoped role: local mode reads PRODUCER_KEY_PREFIXES as GenerateURL does on AWS; "*" leaves others free. */
+const SCOPED_ROLE = 'arn:aws:sts::111122223333:assumed-role/scoped';
+
 beforeAll(async () => {
-  local = await startLocal({ PRESIGN_TTL_SECONDS: '30' });
+  local = await startLocal({
+    PRESIGN_TTL_SECONDS: '30',
+    PRODUCER_KEY_PREFIXES: JSON.stringify({ [SCOPED_ROLE]: 'scoped/', '*': '' }),
+  });
 });
 
 afterAll(async () => {
@@ -140,6 +146,18 @@ describe('local mode over HTTP: the producer → consumer flow', () => {
       (items.find((item) => (item.pk as { S: string }).S === nonceId)?.createdBy as { S: string } | undefined)?.S;
     expect(creatorOf(named.nonceId)).toBe('arn:aws:iam::111122223333:role/producer');
     expect(creatorOf(anonymous.nonceId)).toBe('local');
+  });
+
+  it('applies PRODUCER_KEY_PREFIXES to x-local-principal, normalised: 403 key_not_allowed, nothing written', async () => {
+    const before = (await local.scan()).length;
+    const refused = await post('/generate-url', JSON.stringify({ key: 'hello.txt' }), {
+      'x-local-principal': `${SCOPED_ROLE}/session-1`,
+    });
+    await expectErrorShape(refused, 403, 'key_not_allowed');
+    expect((await local.scan()).length).toBe(before);
+
+    await upload('scoped/file.txt', new TextEncoder().encode('scoped'));
+    await mint('scoped/file.txt', {}, { 'x-local-principal': `${SCOPED_ROLE}/session-2` });
   });
 
   it('answers unknown routes and methods with 403 missing_authentication_token', async () => {

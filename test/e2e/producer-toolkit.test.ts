@@ -138,6 +138,22 @@ describe('the client against local mode', () => {
     await expect(redeem(accessUrl, { as: 'url' })).resolves.toMatchObject({ url: expect.any(String) });
   });
 
+  it('owns by role, not session: another session of the role reads and revokes, another role cannot', async () => {
+    const role = 'arn:aws:sts::111122223333:assumed-role/toolkit-producer';
+    const { accessUrl, nonceId } = await client(`${role}/ecs-task-1`).generate({ key: SMALL_KEY, maxUses: 2 });
+    const items = await local.scan();
+    expect(items.find((item) => (item.pk as { S: string }).S === nonceId)?.createdBy).toEqual({ S: role });
+
+    const otherRole = client('arn:aws:sts::111122223333:assumed-role/toolkit-producer-2/ecs-task-1');
+    expect(await rejection(otherRole.status(nonceId))).toMatchObject({ status: 404, code: 'not_found' });
+    expect(await rejection(otherRole.revoke(nonceId))).toMatchObject({ status: 404, code: 'not_found' });
+
+    const sibling = client(`${role}/ecs-task-2`);
+    expect((await sibling.status(nonceId)).usesLeft).toBe(2);
+    await sibling.revoke(nonceId);
+    expect(await rejection(redeem(accessUrl, { as: 'url' }))).toMatchObject({ status: 403, code: 'nonce_invalid' });
+  });
+
   it('answers a malformed id with 400 invalid_request and a wrong method with a 4xx JSON body, changing nothing', async () => {
     const producer = client();
     const { nonceId } = await producer.generate({ key: SMALL_KEY, maxUses: 2 });

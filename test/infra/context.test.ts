@@ -31,17 +31,21 @@ describe('readSettings', () => {
       allowedOrigins: [],
       rateLimitPer5Min: 1000,
       allowedCidrs: [],
+      allowedVpcEndpoints: [],
       throttlingRateLimit: 50,
       throttlingBurstLimit: 100,
+      consumerThrottlingRateLimit: 50,
+      consumerThrottlingBurstLimit: 100,
       requireMfa: false,
       presignTtlSeconds: 60,
       maxExpiresInSeconds: 604_800,
       maxUsesLimit: 100,
       logRetentionDays: 90,
-      apiLogLevel: 'ERROR',
+      apiLogLevel: 'OFF',
       stageName: 'prod',
       denialAlarmThreshold: 50,
       apiGatewayCloudWatchRole: true,
+      producerKeyPrefixes: {},
     });
   });
 
@@ -62,7 +66,7 @@ describe('readSettings', () => {
       existingBucketName: 'my-private-objects',
       publicBaseUrl: 'https://files.example.com/share/',
       logRetentionDays: '365',
-      apiLogLevel: 'INFO',
+      apiLogLevel: 'ERROR',
     });
 
     expect(settings).toMatchObject({
@@ -77,7 +81,7 @@ describe('readSettings', () => {
       existingBucketName: 'my-private-objects',
       publicBaseUrl: 'https://files.example.com/share',
       logRetentionDays: 365,
-      apiLogLevel: 'INFO',
+      apiLogLevel: 'ERROR',
     });
   });
 
@@ -111,7 +115,7 @@ describe('readSettings', () => {
     ['existingBucketName', 'a..b', /existingBucketName/],
     ['stageName', 'prod/v1', /stageName/],
     ['stackName', '1stack', /stackName/],
-    ['apiLogLevel', 'DEBUG', /apiLogLevel.*ERROR, INFO/],
+    ['apiLogLevel', 'DEBUG', /apiLogLevel.*OFF, ERROR/],
     ['denialAlarmThreshold', -1, /denialAlarmThreshold/],
   ] as const)('refuses %s = %j', (key, value, message) => {
     expect(() => settingsWith({ [key]: value })).toThrow(message);

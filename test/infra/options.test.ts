@@ -3,7 +3,7 @@
  * behind an IPv4 allow list without the API Gateway account role: what each option changes in the
  * template, with cdk-nag (and, for the first, CloudFormation validation) still clean.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { logicalIdOf, nagFindings, producerInvokeArns, synth } from './support.js';
 
@@ -15,11 +15,15 @@ const OPTIONS = synth(
     maxExpiresInSeconds: 86_400,
     maxUsesLimit: 5,
     publicBaseUrl: 'https://files.example.com',
-    apiLogLevel: 'INFO',
+    apiLogLevel: 'ERROR',
     stageName: 'v1',
     throttlingRateLimit: 5,
     throttlingBurstLimit: 10,
+    consumerThrottlingRateLimit: 20,
+    consumerThrottlingBurstLimit: 40,
     allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'],
+    allowedVpcEndpoints: ['vpce-0123456789abcdef0'],
+    producerKeyPrefixes: { 'arn:aws:sts::111122223333:assumed-role/reports': 'reports/', '*': 'shared/' },
     rateLimitPer5Min: 200,
     logRetentionDays: 30,
     alarmEmail: 'ops@example.com',
@@ -75,6 +79,30 @@ describe('storage with allowedOrigins, presignTtlSeconds and removalPolicy from 
     });
   });
 
+  it('denies presigned GETs that come neither from allowedCidrs nor through allowedVpcEndpoints', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalIdOf(stack.storage.bucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'DenyPresignedGetsFromOutsideTheAllowList',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:GetObject',
+            Resource: Match.anyValue(),
+            // All three must hold. A request through a VPC endpoint has no aws:SourceIp and one from the
+            // internet no aws:SourceVpce; a negated operator is true for an absent key.
+            Condition: {
+              StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+              NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'] },
+              StringNotEquals: { 'aws:SourceVpce': ['vpce-0123456789abcdef0'] },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
   it('deletes instead of retaining, without deletion protection', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Delete',
@@ -105,6 +133,13 @@ describe('storage fronting an existing bucket', () => {
     });
   });
 
+  it("asks for the allow-list deny too, which it cannot add to that bucket's policy", () => {
+    Annotations.fromStack(EXISTING.stack).hasInfo(
+      '*',
+      Match.stringLikeRegexp('my-private-objects.*presigned-GET allow-list deny.*docs/infrastructure.md'),
+    );
+  });
+
   it('hands the functions that bucket name', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ BUCKET_NAME: 'my-private-objects' }) },
@@ -123,6 +158,10 @@ describe('functions with limits, presignTtlSeconds and a public base URL from co
           MAX_EXPIRES_IN_SECONDS: '86400',
           MAX_USES_LIMIT: '5',
           PUBLIC_BASE_URL: 'https://files.example.com',
+          PRODUCER_KEY_PREFIXES: JSON.stringify({
+            'arn:aws:sts::111122223333:assumed-role/reports': 'reports/',
+            '*': 'shared/',
+          }),
         }),
       },
     });
@@ -142,15 +181,25 @@ describe('functions with limits, presignTtlSeconds and a public base URL from co
 describe('the REST API with log level, stage and throttling from context', () => {
   const { template } = OPTIONS;
 
-  it('applies them to the stage, still without data tracing', () => {
+  it('applies them to the stage, still without data tracing, the consumer route with its own limits', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       MethodSettings: [
         Match.objectLike({
-          LoggingLevel: 'INFO',
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
           ThrottlingRateLimit: 5,
           ThrottlingBurstLimit: 10,
+        }),
+        Match.objectLike({
+          HttpMethod: 'GET',
+          ResourcePath: '/~1access-object',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
         }),
       ],
     });

@@ -151,6 +151,12 @@ describe('storage with the default context', () => {
     });
   });
 
+  it('restricts presigned GETs by address only when allowedCidrs or allowedVpcEndpoints is set', () => {
+    expect(bucketPolicy(objectsBucket).map((statement) => statement.Sid)).not.toContain(
+      'DenyPresignedGetsFromOutsideTheAllowList',
+    );
+  });
+
   it('has no CORS rule unless allowedOrigins asks for one', () => {
     expect(JSON.stringify(template.findResources('AWS::S3::Bucket'))).not.toContain('CorsConfiguration');
   });
@@ -450,15 +456,27 @@ describe('the REST API', () => {
     expect(settings.Format).not.toMatch(/querystring|\$input|\$method|requestOverride|\$context\.path\b/i);
   });
 
-  it('logs execution at ERROR with data tracing off, with metrics, X-Ray and throttling from context', () => {
+  it('logs no execution and traces nothing (both would record the nonce), with metrics and per-method throttling', () => {
     expect(stage()).toMatchObject({
       StageName: 'prod',
-      TracingEnabled: true,
+      // X-Ray's API Gateway segment keeps the request URL: the nonce must not reach it.
+      TracingEnabled: false,
       MethodSettings: [
+        // The stage default: each producer method's own bucket.
         {
           HttpMethod: '*',
           ResourcePath: '/*',
-          LoggingLevel: 'ERROR',
+          LoggingLevel: 'OFF',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        },
+        // The consumer route, set apart.
+        {
+          HttpMethod: 'GET',
+          ResourcePath: '/~1access-object',
+          LoggingLevel: 'OFF',
           DataTraceEnabled: false,
           MetricsEnabled: true,
           ThrottlingRateLimit: 50,
@@ -508,15 +526,18 @@ describe('the REST API', () => {
     }
   });
 
-  it('answers authorizer failures 503 service_unavailable with Retry-After, denials 403 nonce_invalid', () => {
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'AUTHORIZER_FAILURE',
-      StatusCode: '503',
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'2'" }),
-      ResponseTemplates: {
-        'application/json': Match.serializedJson({ error: 'service_unavailable', message: Match.anyValue() }),
-      },
-    });
+  it('answers authorizer faults (both response types) 503 service_unavailable with Retry-After, denials 403 nonce_invalid', () => {
+    // A thrown authorizer error, a timeout or an unusable result is AUTHORIZER_CONFIGURATION_ERROR on AWS.
+    for (const type of ['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: '503',
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'2'" }),
+        ResponseTemplates: {
+          'application/json': Match.serializedJson({ error: 'service_unavailable', message: Match.anyValue() }),
+        },
+      });
+    }
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'ACCESS_DENIED',
       StatusCode: '403',
@@ -611,21 +632,41 @@ describe('the web ACL with the default context', () => {
     expect(JSON.parse(bodies.forbidden?.Content ?? '')).toMatchObject({ error: 'forbidden' });
   });
 
-  it('runs the AWS common and known-bad-inputs rule groups, counting (not blocking) large bodies', () => {
+  it('runs the AWS common and known-bad-inputs rule groups on /access-object only, counting a missing User-Agent', () => {
+    // Scoped down: IAM-signed producer bodies (keys with "../", "<" or "http://") never meet the body rules.
+    const onTheConsumerRoute = {
+      ByteMatchStatement: {
+        FieldToMatch: { UriPath: {} },
+        PositionalConstraint: 'ENDS_WITH',
+        SearchString: '/access-object',
+        TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+      },
+    };
     expect(rule('AwsCommonRuleSet')).toMatchObject({
       Statement: {
         ManagedRuleGroupStatement: {
           VendorName: 'AWS',
           Name: 'AWSManagedRulesCommonRuleSet',
-          RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+          ScopeDownStatement: onTheConsumerRoute,
+          // Consumer apps often send no User-Agent.
+          RuleActionOverrides: [{ Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } }],
         },
       },
       OverrideAction: { None: {} },
     });
     expect(rule('AwsKnownBadInputsRuleSet')).toMatchObject({
-      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+      Statement: {
+        ManagedRuleGroupStatement: {
+          VendorName: 'AWS',
+          Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+          ScopeDownStatement: onTheConsumerRoute,
+        },
+      },
       OverrideAction: { None: {} },
     });
+    expect(rule('AwsKnownBadInputsRuleSet').Statement.ManagedRuleGroupStatement).not.toHaveProperty(
+      'RuleActionOverrides',
+    );
   });
 
   it('keeps no sampled requests, which would store live nonces', () => {
@@ -854,6 +895,7 @@ describe('cdk-nag acknowledgements', () => {
   it('are exactly the ones the README lists, each with a reason', () => {
     expect([...new Set(found.map((entry) => ruleOf(entry.id)))].sort()).toEqual(
       [
+        'AwsSolutions-APIG6',
         'AwsSolutions-COG4',
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'AwsSolutions-IAM5[Resource::*]',
@@ -872,6 +914,7 @@ describe('cdk-nag acknowledgements', () => {
     expect(found.map((entry) => entry.path).sort()).toEqual(
       [
         'Test/Api/RestApi/CloudWatchRole/Resource',
+        'Test/Api/RestApi/DeploymentStage.prod/Resource',
         'Test/Api/RestApi/Default/access-object/GET/Resource',
         'Test/Api/RestApi/Default/generate-url/POST/Resource',
         'Test/Api/RestApi/Default/nonces/{nonceId}/DELETE/Resource',

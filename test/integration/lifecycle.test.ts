@@ -56,7 +56,7 @@ describe('the nonce lifecycle on the real AWS SDK, against dynalite and s3rver',
     expect(replay.statusCode).toBe(403);
     expect(JSON.parse(replay.body)).toEqual({
       error: 'nonce_invalid',
-      message: 'The nonce is invalid, expired or already used.',
+      message: 'Access denied: the nonce is invalid, expired or already used, or the caller may not call this route.',
     });
     expect(unknown.statusCode).toBe(403);
     expect(unknown.body).toBe(replay.body);

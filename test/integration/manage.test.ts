@@ -45,6 +45,28 @@ describe('producer management against the emulators', () => {
     expect((await stack.manage('DELETE', nonceId)).statusCode).toBe(404);
   });
 
+  it('lets every session of one role read and revoke what another session minted; another role cannot', async () => {
+    const role = 'arn:aws:sts::111122223333:assumed-role/producer';
+    const { nonceId } = await mintAs(`${role}/ecs-task-1`, { key: 'hello.txt', maxUses: 2 });
+    const item = (await stack.scan()).find((candidate) => (candidate.pk as { S: string }).S === nonceId);
+    expect(item?.createdBy).toEqual({ S: role });
+
+    const other = await stack.manage('GET', nonceId, 'arn:aws:sts::111122223333:assumed-role/producer-2/ecs-task-1');
+    expect(other.statusCode).toBe(404);
+    expect((await stack.manage('GET', nonceId, `${role}/ecs-task-2`)).statusCode).toBe(200);
+    expect((await stack.manage('DELETE', nonceId, `${role}/i-0123456789abcdef0`)).statusCode).toBe(204);
+  });
+
+  it('refuses status and revoke without a caller ARN with 403 caller_unidentified, and changes nothing', async () => {
+    const { nonceId } = await mintAs('local', { key: 'hello.txt' });
+    for (const method of ['GET', 'DELETE']) {
+      const response = await stack.manage(method, nonceId, '');
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body).error).toBe('caller_unidentified');
+    }
+    expect((await stack.manage('GET', nonceId)).statusCode).toBe(200);
+  });
+
   it("answers 404 to another principal's status and revoke, and changes nothing", async () => {
     const { nonce, nonceId } = await mintAs(ALICE, { key: 'hello.txt' });
     for (const principal of [MALLORY, 'local']) {

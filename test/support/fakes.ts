@@ -58,6 +58,8 @@ export class InMemoryNonceStore implements NonceStore {
 /** An ObjectStore over a set of keys; presigned URLs are recognisable fakes. */
 export class FakeObjectStore implements ObjectStore {
   readonly keys: Set<string>;
+  /** Every key whose existence was asked, in order. */
+  readonly checked: string[] = [];
   readonly presigned: PresignRequest[] = [];
   existsFailure: Error | undefined;
   presignFailure: Error | undefined;
@@ -67,6 +69,7 @@ export class FakeObjectStore implements ObjectStore {
   }
 
   async exists(key: string): Promise<boolean> {
+    this.checked.push(key);
     if (this.existsFailure) throw this.existsFailure;
     return this.keys.has(key);
   }

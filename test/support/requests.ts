@@ -29,11 +29,16 @@ export const gatewayRequest = (init: RequestInit = {}): GatewayRequest => {
   };
 };
 
-/** A POST /generate-url request with a JSON body. */
-export const generateRequest = (body: unknown, headers: Record<string, string> = {}): GatewayRequest =>
+/** A POST /generate-url request with a JSON body, from local mode's default principal unless `userArn` says. */
+export const generateRequest = (
+  body: unknown,
+  headers: Record<string, string> = {},
+  userArn = 'local',
+): GatewayRequest =>
   gatewayRequest({
     body: typeof body === 'string' ? body : JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', 'X-Forwarded-Proto': 'http', ...headers },
+    userArn,
   });
 
 /** A GET /access-object?nonce=… request. */

@@ -16,7 +16,7 @@ import { accessRequest, gatewayRequest, generateRequest } from './requests.js';
 export interface TestStack {
   readonly emulators: Emulators;
   readonly presignTtlSeconds: number;
-  /** POST /generate-url; `principal` is the caller's IAM ARN as API Gateway would pass it (default none). */
+  /** POST /generate-url; `principal` is the caller's IAM ARN as API Gateway would pass it (default `local`). */
   mint(body: unknown, headers?: Record<string, string>, principal?: string): Promise<APIGatewayProxyResult>;
   /** A GET /access-object through the authorizer, as API Gateway runs it. */
   redeem(nonce: string | undefined, headers?: Record<string, string>): Promise<APIGatewayProxyResult>;
@@ -33,7 +33,9 @@ export interface TestStack {
  * behind the same route runner local mode uses. The real Powertools logger and metrics write to the
  * captured stdout (test/support/output.ts).
  */
-export const startTestStack = async (options: { readonly presignTtlSeconds?: number } = {}): Promise<TestStack> => {
+export const startTestStack = async (
+  options: { readonly presignTtlSeconds?: number; readonly keyPrefixes?: ReadonlyMap<string, string> } = {},
+): Promise<TestStack> => {
   const emulators = await startEmulators({
     dynamoDbPort: 0,
     s3Port: 0,
@@ -50,6 +52,7 @@ export const startTestStack = async (options: { readonly presignTtlSeconds?: num
     objects,
     clock: Date.now,
     limits: { maxExpiresInSeconds: 604_800, maxUsesLimit: 100 },
+    ...(options.keyPrefixes === undefined ? {} : { keyPrefixes: options.keyPrefixes }),
     ...telemetry,
   });
   const authorize = makeValidateNonceHandler({ nonces, clock: Date.now, ...telemetry });
@@ -57,7 +60,7 @@ export const startTestStack = async (options: { readonly presignTtlSeconds?: num
   const status = makeNonceStatusHandler({ nonces, clock: Date.now, log: telemetry.log });
   const revoke = makeRevokeNonceHandler({ nonces, clock: Date.now, log: telemetry.log });
   const access = (request: GatewayRequest) =>
-    invokeRoute({ handler: accessObject, authorizer: { fn: authorize, identityQueryParameter: 'nonce' } }, request);
+    invokeRoute({ handler: accessObject, authorizer: { fn: authorize } }, request);
 
   return {
     emulators,

@@ -16,11 +16,22 @@ describe('the handlers answer as API Gateway does', () => {
     expect(JSON.parse(handler.body)).toEqual({ error: gateway.error, message: gateway.message });
   });
 
-  it('answer an outage with the AUTHORIZER_FAILURE body and Retry-After', () => {
-    const handler = serviceUnavailable();
-    const gateway = GATEWAY_RESPONSES.AUTHORIZER_FAILURE;
-    expect(handler.statusCode).toBe(gateway.statusCode);
-    expect(JSON.parse(handler.body)).toEqual({ error: gateway.error, message: gateway.message });
-    expect(handler.headers?.['Retry-After']).toBe(gateway.headers['Retry-After']);
+  it('refuse a nonce byte for byte as ACCESS_DENIED, with a sentence also true of an IAM deny', () => {
+    const handler = errorResponse(new NonceInvalidError('unknown'), recordingLog());
+    const gateway = GATEWAY_RESPONSES.ACCESS_DENIED;
+    expect(handler.body).toBe(JSON.stringify({ error: gateway.error, message: gateway.message }));
+    expect(gateway.message).toMatch(/nonce/);
+    expect(gateway.message).toMatch(/caller may not call this route/);
   });
+
+  it.each(['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE'] as const)(
+    'answer an outage with the %s body and Retry-After',
+    (type) => {
+      const handler = serviceUnavailable();
+      const gateway = GATEWAY_RESPONSES[type];
+      expect(handler.statusCode).toBe(gateway.statusCode);
+      expect(handler.body).toBe(JSON.stringify({ error: gateway.error, message: gateway.message }));
+      expect(handler.headers?.['Retry-After']).toBe(gateway.headers['Retry-After']);
+    },
+  );
 });

@@ -32,6 +32,13 @@ describe('handler import graphs', () => {
     }
   });
 
+  it("bundles no X-Ray SDK or tracer: active tracing then records only Lambda's own segments, no event data", async () => {
+    for (const entry of ['generate-url', 'validate-nonce', 'access-object', 'nonce-status', 'revoke-nonce']) {
+      const inputs = await bundledInputs(`lambda/handlers/${entry}.ts`);
+      expect(inputs.filter((input) => /aws-xray|powertools\/tracer|opentelemetry/.test(input))).toEqual([]);
+    }
+  });
+
   it('never lets lambda/ reach lib/ or local/', async () => {
     for (const entry of ['generate-url', 'validate-nonce', 'access-object']) {
       const inputs = await bundledInputs(`lambda/handlers/${entry}.ts`);

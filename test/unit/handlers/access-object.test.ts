@@ -106,7 +106,7 @@ describe('AccessObject handler', () => {
     expect(response.statusCode).toBe(403);
     expect(JSON.parse(response.body)).toEqual({
       error: 'nonce_invalid',
-      message: 'The nonce is invalid, expired or already used.',
+      message: 'Access denied: the nonce is invalid, expired or already used, or the caller may not call this route.',
     });
     expect(response.body).not.toContain('X-Amz');
     expect(metrics.recorded).toEqual([`NonceDenied:${reason}`]);

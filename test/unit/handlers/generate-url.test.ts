@@ -59,9 +59,54 @@ describe('POST /generate-url handler', () => {
   });
 
   it('records the caller ARN as createdBy', async () => {
-    const request = { ...generateRequest({ key: 'hello.txt' }), userArn: 'arn:aws:iam::123456789012:role/producer' };
+    const request = generateRequest({ key: 'hello.txt' }, {}, 'arn:aws:iam::123456789012:user/producer');
     const body = JSON.parse((await handler(buildProxyEvent(request))).body);
-    expect(nonces.items.get(body.nonceId)?.createdBy).toBe('arn:aws:iam::123456789012:role/producer');
+    expect(nonces.items.get(body.nonceId)?.createdBy).toBe('arn:aws:iam::123456789012:user/producer');
+  });
+
+  it('records an assumed-role caller as its role, without the session', async () => {
+    const request = generateRequest({ key: 'hello.txt' }, {}, 'arn:aws:sts::123456789012:assumed-role/producer/task-7');
+    const body = JSON.parse((await handler(buildProxyEvent(request))).body);
+    expect(nonces.items.get(body.nonceId)?.createdBy).toBe('arn:aws:sts::123456789012:assumed-role/producer');
+  });
+
+  it('refuses a request without a caller ARN with 403 caller_unidentified, checking and writing nothing', async () => {
+    const { userArn: _, ...anonymous } = generateRequest({ key: 'hello.txt' });
+    const response = await handler(buildProxyEvent(anonymous));
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body)).toEqual({ error: 'caller_unidentified', message: expect.any(String) });
+    expect(nonces.items.size).toBe(0);
+    expect(objects.checked).toEqual([]);
+    expect(metrics.recorded).toEqual([]);
+  });
+
+  it("refuses a key outside the caller's producer scope with 403 key_not_allowed, before any S3 call, writing nothing", async () => {
+    const scoped = makeGenerateUrlHandler({
+      nonces,
+      objects,
+      clock: manualClock(),
+      limits,
+      log,
+      metrics,
+      keyPrefixes: new Map([['arn:aws:sts::123456789012:assumed-role/reports', 'reports/']]),
+    });
+    const asRole = (key: string) =>
+      scoped(buildProxyEvent(generateRequest({ key }, {}, 'arn:aws:sts::123456789012:assumed-role/reports/task-1')));
+
+    for (const response of [await asRole('hello.txt'), await asRole('missing.txt')]) {
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body)).toEqual({
+        error: 'key_not_allowed',
+        message: 'This caller may mint nonces only for keys that start with "reports/".',
+      });
+    }
+    const outsider = await scoped(buildProxyEvent(generateRequest({ key: 'reports/q1.pdf' })));
+    expect(JSON.parse(outsider.body).error).toBe('key_not_allowed');
+    expect(objects.checked).toEqual([]);
+    expect(nonces.items.size).toBe(0);
+
+    objects.keys.add('reports/q1.pdf');
+    expect((await asRole('reports/q1.pdf')).statusCode).toBe(201);
   });
 
   it('accepts a charset parameter on the media type and a base64-encoded body', async () => {
@@ -127,7 +172,7 @@ describe('POST /generate-url handler', () => {
   });
 
   it('refuses a missing Content-Type with 415', async () => {
-    const request = gatewayRequest({ body: JSON.stringify({ key: 'hello.txt' }) });
+    const request = gatewayRequest({ body: JSON.stringify({ key: 'hello.txt' }), userArn: 'local' });
     const response = await handler(buildProxyEvent(request));
     expect(response.statusCode).toBe(415);
   });
