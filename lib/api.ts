@@ -1,5 +1,5 @@
 /**
- * The REST API: POST /generate-url for producers (AWS_IAM), GET /access-object for consumers behind the
+ * The REST API: POST /generate-url for producers (AWS_IAM), GET and POST /access-object for consumers behind the
  * nonce authorizer, API Gateway's own answers in the service's JSON error shape, JSON access logs that
  * never hold the query string (the nonce travels there), execution logs without data tracing, stage
  * throttling, and no X-Ray on the stage.
@@ -29,6 +29,9 @@ export const PRODUCER_ROUTES: readonly ProducerRoute[] = [
 /** The consumer route's path segment. */
 export const ACCESS_OBJECT_PATH = 'access-object';
 
+/** The consumer route's methods: GET (a redirect, or a confirmation page) and POST (always a redemption). */
+export const CONSUMER_METHODS = ['GET', 'POST'] as const;
+
 /** The query parameter that carries the nonce: the authorizer's identity source. */
 export const NONCE_QUERY_PARAMETER = 'nonce';
 
@@ -53,6 +56,7 @@ export const GENERATE_URL_REQUEST_SCHEMA: apigateway.JsonSchema = {
     expiresInSeconds: { type: apigateway.JsonSchemaType.INTEGER, minimum: 1 },
     maxUses: { type: apigateway.JsonSchemaType.INTEGER, minimum: 1 },
     responseContentDisposition: { type: apigateway.JsonSchemaType.STRING, maxLength: DISPOSITION_MAX_LENGTH },
+    confirm: { type: apigateway.JsonSchemaType.BOOLEAN },
   },
 };
 
@@ -115,7 +119,7 @@ export interface NonceApiProps {
   /** Each producer method's limits: the stage's default method throttling. */
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
-  /** GET /access-object's own limits, so consumers cannot exhaust the producers'. */
+  /** GET and POST /access-object's own limits (each method its own bucket), so consumers cannot exhaust the producers'. */
   readonly consumerThrottlingRateLimit: number;
   readonly consumerThrottlingBurstLimit: number;
   readonly apiLogLevel: ApiLogLevel;
@@ -137,6 +141,8 @@ export class NonceApi extends Construct {
   public readonly authorizer: apigateway.RequestAuthorizer;
   public readonly generateUrlMethod: apigateway.Method;
   public readonly accessObjectMethod: apigateway.Method;
+  /** POST /access-object: takes a use of any nonce, the only way to take one of a `confirm` nonce. */
+  public readonly redeemObjectMethod: apigateway.Method;
   public readonly nonceStatusMethod: apigateway.Method;
   public readonly revokeNonceMethod: apigateway.Method;
 
@@ -178,18 +184,21 @@ export class NonceApi extends Construct {
         // ("applied at the API method level"), so these are each producer method's limits.
         throttlingRateLimit: props.throttlingRateLimit,
         throttlingBurstLimit: props.throttlingBurstLimit,
-        methodOptions: {
-          // The consumer route's own limits, set apart so that they can differ from the producers'. The
-          // method setting repeats the stage's logging and metrics so that overriding throttling changes
-          // nothing else for this method.
-          [`/${ACCESS_OBJECT_PATH}/GET`]: {
-            throttlingRateLimit: props.consumerThrottlingRateLimit,
-            throttlingBurstLimit: props.consumerThrottlingBurstLimit,
-            loggingLevel,
-            dataTraceEnabled: false,
-            metricsEnabled: true,
-          },
-        },
+        // The consumer route's own limits, set apart so that they can differ from the producers'. The
+        // method setting repeats the stage's logging and metrics so that overriding throttling changes
+        // nothing else for this method. Each method has a bucket of its own: GET and POST each get these.
+        methodOptions: Object.fromEntries(
+          CONSUMER_METHODS.map((method) => [
+            `/${ACCESS_OBJECT_PATH}/${method}`,
+            {
+              throttlingRateLimit: props.consumerThrottlingRateLimit,
+              throttlingBurstLimit: props.consumerThrottlingBurstLimit,
+              loggingLevel,
+              dataTraceEnabled: false,
+              metricsEnabled: true,
+            },
+          ]),
+        ),
       },
     });
     this.stage = this.api.deploymentStage;
@@ -237,7 +246,9 @@ export class NonceApi extends Construct {
       });
     acknowledge(this.generateUrlMethod.node.findChild('Resource'), 'AwsSolutions-COG4', PRODUCER_COG4_REASON);
 
-    // GET /access-object: consumers present a nonce; the authorizer reads it on every request.
+    // GET and POST /access-object: consumers present a nonce; the authorizer reads it on every request. POST
+    // takes a use of any nonce; GET of a `confirm` nonce only shows a page (AccessObject decides). No model
+    // or request validator: the body is ignored, and AccessObject refuses anything but an empty or form body.
     this.authorizer = new apigateway.RequestAuthorizer(this, 'NonceAuthorizer', {
       authorizerName: 'nonce',
       handler: functions.validateNonce.function,
@@ -246,17 +257,22 @@ export class NonceApi extends Construct {
       // sample's 300 s replay window). Every request reaches the authorizer and the table.
       resultsCacheTtl: Duration.seconds(0),
     });
-    this.accessObjectMethod = this.api.root
-      .addResource(ACCESS_OBJECT_PATH)
-      .addMethod('GET', new apigateway.LambdaIntegration(functions.accessObject.function, { allowTestInvoke: false }), {
-        authorizer: this.authorizer,
-        authorizationType: apigateway.AuthorizationType.CUSTOM,
-      });
-    acknowledge(
-      this.accessObjectMethod.node.findChild('Resource'),
-      'AwsSolutions-COG4',
-      'Consumers hold no identity at all: the nonce is the credential, checked by the REQUEST authorizer (cache TTL 0) on every call.',
-    );
+    const accessObject = this.api.root.addResource(ACCESS_OBJECT_PATH);
+    const consumerMethod = (method: (typeof CONSUMER_METHODS)[number]): apigateway.Method => {
+      const added = accessObject.addMethod(
+        method,
+        new apigateway.LambdaIntegration(functions.accessObject.function, { allowTestInvoke: false }),
+        { authorizer: this.authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM },
+      );
+      acknowledge(
+        added.node.findChild('Resource'),
+        'AwsSolutions-COG4',
+        'Consumers hold no identity at all: the nonce is the credential, checked by the REQUEST authorizer (cache TTL 0) on every call.',
+      );
+      return added;
+    };
+    this.accessObjectMethod = consumerMethod('GET');
+    this.redeemObjectMethod = consumerMethod('POST');
 
     // GET and DELETE /nonces/{nonceId}: producers again, SigV4-signed; the handlers answer 404 to anyone but
     // the nonce's creator, whose ARN API Gateway hands them from the signature.

@@ -203,15 +203,20 @@ export class NonceFunctions extends Construct {
     this.validateNonce = new NonceFunction(this, 'ValidateNonce', {
       ...common,
       entry: HANDLER_ENTRIES.validateNonce,
-      description: 'REQUEST authorizer of GET /access-object: reads the nonce item, allows or denies',
+      description: 'REQUEST authorizer of GET and POST /access-object: reads the nonce item, allows or denies',
     });
     bindTable(this.validateNonce, props.table, 'dynamodb:GetItem');
 
     this.accessObject = new NonceFunction(this, 'AccessObject', {
       ...common,
       entry: HANDLER_ENTRIES.accessObject,
-      description: 'GET /access-object: consumes a use atomically, then answers with a short-lived presigned GET',
-      environment: { PRESIGN_TTL_SECONDS: String(props.presignTtlSeconds) },
+      description:
+        'GET and POST /access-object: consumes a use atomically (a confirm nonce only on POST), then answers with a short-lived presigned GET',
+      environment: {
+        PRESIGN_TTL_SECONDS: String(props.presignTtlSeconds),
+        // The redeem URL a confirm nonce's JSON offer names, built as GenerateURL builds accessUrl.
+        ...(props.publicBaseUrl === undefined ? {} : { PUBLIC_BASE_URL: props.publicBaseUrl }),
+      },
     });
     bindTable(this.accessObject, props.table, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     bindBucketObjects(this.accessObject, props.bucket);

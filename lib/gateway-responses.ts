@@ -75,7 +75,7 @@ export const GATEWAY_RESPONSES = {
     statusCode: 400,
     error: 'invalid_request',
     message:
-      'The body must be a JSON object with "key" (a non-empty string) and optionally "expiresInSeconds", "maxUses" (whole numbers from 1) and "responseContentDisposition" (a string); no other field and no null.',
+      'The body must be a JSON object with "key" (a non-empty string) and optionally "expiresInSeconds", "maxUses" (whole numbers from 1), "responseContentDisposition" (a string) and "confirm" (true or false); no other field and no null.',
   },
   INVALID_SIGNATURE: {
     type: 'INVALID_SIGNATURE',

@@ -21,14 +21,13 @@ export interface RouteSpec {
     | { readonly type: 'REQUEST'; readonly authorizer: HandlerName; readonly identityQueryParameter: string };
 }
 
+/** GET and POST /access-object: one authorizer, one handler (a confirm nonce is taken only by POST). */
+const NONCE_AUTH = { type: 'REQUEST', authorizer: 'validate-nonce', identityQueryParameter: 'nonce' } as const;
+
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', resource: '/generate-url', handler: 'generate-url', auth: { type: 'AWS_IAM' } },
-  {
-    method: 'GET',
-    resource: '/access-object',
-    handler: 'access-object',
-    auth: { type: 'REQUEST', authorizer: 'validate-nonce', identityQueryParameter: 'nonce' },
-  },
+  { method: 'GET', resource: '/access-object', handler: 'access-object', auth: NONCE_AUTH },
+  { method: 'POST', resource: '/access-object', handler: 'access-object', auth: NONCE_AUTH },
   { method: 'GET', resource: '/nonces/{nonceId}', handler: 'nonce-status', auth: { type: 'AWS_IAM' } },
   { method: 'DELETE', resource: '/nonces/{nonceId}', handler: 'revoke-nonce', auth: { type: 'AWS_IAM' } },
 ];

@@ -28,6 +28,8 @@ export const toItem = (record: NonceRecord): Item => ({
   ...(record.responseContentDisposition === undefined
     ? {}
     : { responseContentDisposition: { S: record.responseContentDisposition } }),
+  // Written only when true: absent reads as false, as for items minted before the option existed.
+  ...(record.confirm === true ? { confirm: { BOOL: true } } : {}),
 });
 
 const numberOf = (value: AttributeValue | undefined): number | undefined =>
@@ -62,6 +64,7 @@ export const fromItem = (item: Item): NonceRecord | undefined => {
     createdAt,
     createdBy,
     ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
+    ...(item.confirm?.BOOL === true ? { confirm: true } : {}),
   };
 };
 

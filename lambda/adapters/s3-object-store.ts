@@ -16,7 +16,12 @@ const isMissing = (error: unknown): boolean => {
   return name === 'NotFound' || name === 'NoSuchKey' || status === 404 || status === 403;
 };
 
+/** Any key: the origin of a presigned URL depends on the client and the bucket, never on the key. */
+const ORIGIN_PROBE_KEY = 'origin-probe';
+
 export class S3ObjectStore implements ObjectStore {
+  private origin: Promise<string> | undefined;
+
   constructor(
     private readonly client: S3Client,
     private readonly bucketName: string,
@@ -48,6 +53,25 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error: unknown) {
       throw new DependencyUnavailableError('object-store', { cause: error });
     }
+  }
+
+  /**
+   * Read off a URL the SDK presigns itself, so that its own endpoint rules decide (virtual-hosted or
+   * path style, region, a custom endpoint): no second model of S3's host names. The probe is signed at
+   * the epoch for one second, so it expired in 1970 and grants nothing; only its origin is kept.
+   */
+  presignedOrigin(): Promise<string> {
+    if (this.origin === undefined) {
+      const origin = this.presignGet({ key: ORIGIN_PROBE_KEY, expiresInSeconds: 1, signingDate: new Date(0) }).then(
+        (url) => new URL(url).origin,
+      );
+      // A failure is not remembered: the next request tries again.
+      origin.catch(() => {
+        if (this.origin === origin) this.origin = undefined;
+      });
+      this.origin = origin;
+    }
+    return this.origin;
   }
 }
 

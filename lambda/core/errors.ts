@@ -35,8 +35,8 @@ export class PayloadTooLargeError extends DomainError {
 
 export class UnsupportedMediaTypeError extends DomainError {
   readonly code = 'unsupported_media_type';
-  constructor() {
-    super('The request body must be sent as Content-Type: application/json.');
+  constructor(message = 'The request body must be sent as Content-Type: application/json.') {
+    super(message);
     this.name = 'UnsupportedMediaTypeError';
   }
 }

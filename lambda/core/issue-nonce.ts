@@ -19,6 +19,8 @@ export interface IssueNonceInput {
   readonly maxUses: number;
   readonly createdBy: string;
   readonly responseContentDisposition?: string;
+  /** GET shows a confirmation page; only POST takes a use. */
+  readonly confirm?: boolean;
 }
 
 export interface IssuedNonce extends MintedNonce {
@@ -48,6 +50,7 @@ export const issueNonce = async (deps: IssueNonceDeps, input: IssueNonceInput): 
       ...(input.responseContentDisposition === undefined
         ? {}
         : { responseContentDisposition: input.responseContentDisposition }),
+      ...(input.confirm === true ? { confirm: true } : {}),
     };
     try {
       await deps.nonces.create(record);

@@ -13,6 +13,11 @@ export interface NonceRecord {
   /** The owner: the caller's principal ARN with an assumed role's session dropped (owner.ts); `local` by default in local mode. */
   readonly createdBy: string;
   readonly responseContentDisposition?: string;
+  /**
+   * A link for people: GET shows a confirmation page and never takes a use; only POST does (rules.ts).
+   * Absent means false (items written before the option existed have none).
+   */
+  readonly confirm?: boolean;
 }
 
 /** What a redemption knows of the nonce from the authorizer, so that consuming needs no read. */
@@ -70,6 +75,11 @@ export interface ObjectChecker {
 export interface ObjectPresigner {
   /** A presigned GET URL; computed locally, no request to S3. */
   presignGet(request: PresignRequest): Promise<string>;
+  /**
+   * The origin (scheme, host and port) of every URL presignGet makes. A confirmation page's form is
+   * redirected there, and browsers check that redirect against the page's CSP `form-action`.
+   */
+  presignedOrigin(): Promise<string>;
 }
 
 export type ObjectStore = ObjectChecker & ObjectPresigner;

@@ -10,13 +10,17 @@ export interface RedeemNonceDeps {
   readonly presignTtlSeconds: number;
 }
 
-/** What the authorizer read of the nonce; all of it immutable for the life of the item. */
+/** What the authorizer read of the nonce: all of it immutable for the life of the item, but `usesLeft`. */
 export interface Grant {
   readonly nonceId: string;
   readonly key: string;
   readonly maxUses: number;
   readonly expiresAt: number;
   readonly responseContentDisposition?: string;
+  /** Absent means false: GET consumes. */
+  readonly confirm?: boolean;
+  /** The uses left when the authorizer read the item, for the confirmation page only: never trusted to consume. */
+  readonly usesLeft?: number;
 }
 
 export interface Redemption {

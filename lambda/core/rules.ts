@@ -26,4 +26,12 @@ export const unusableReason = (state: UsableState, nowMs: number): 'expired' | '
   return undefined;
 };
 
+/**
+ * Which request takes a use. POST always: it is the explicit act (a person pressing the confirmation page's
+ * button, or an app that chose POST). GET only for a nonce minted without `confirm`: link previewers and mail
+ * scanners fetch every link with GET, so a link meant for a person must survive them. Any other method never.
+ */
+export const takesUse = (method: string, confirm: boolean): boolean =>
+  method === 'POST' || (method === 'GET' && !confirm);
+
 export const toIsoSeconds = (epochSecondsValue: number): string => new Date(epochSecondsValue * 1000).toISOString();

@@ -1,32 +1,96 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
 import { objectStoreFor } from '../adapters/s3-object-store.js';
-import { MethodNotAllowedError, NonceInvalidError } from '../core/errors.js';
+import {
+  MethodNotAllowedError,
+  NonceInvalidError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../core/errors.js';
+import type { Grant } from '../core/redeem-nonce.js';
 import { type RedeemNonceDeps, redeemNonce } from '../core/redeem-nonce.js';
+import { takesUse, toIsoSeconds } from '../core/rules.js';
 import { loadAccessObjectConfig } from '../shared/config.js';
-import { errorResponse, headerOf, json, mediaTypeOf, NO_STORE } from '../shared/http.js';
+import { bodyBytes, errorResponse, headerOf, json, mediaTypeOf, NO_STORE } from '../shared/http.js';
 import { createLogger, createNonceMetrics, type Log, type NonceMetrics } from '../shared/telemetry.js';
+import { accessUrlFor, baseUrlOf } from './access-url.js';
 import { grantFromAuthorizerContext } from './authorizer-context.js';
+import { confirmPageResponse } from './confirm-page.js';
+import { displayNameOf } from './display-name.js';
 
 export interface AccessObjectDeps extends RedeemNonceDeps {
   readonly log: Log;
   readonly metrics: NonceMetrics;
+  /** A custom domain for the confirmation's redeem URL; otherwise the URL the request came in on. */
+  readonly publicBaseUrl?: string;
 }
 
 /** The presigned URL must not leak through a Referer header or sit in a cache. */
 const REDIRECT_HEADERS = { ...NO_STORE, 'Referrer-Policy': 'no-referrer' };
 
+/** A POST body is ignored, but only an empty one or an HTML form's, and a small one, is accepted. */
+export const MAX_REDEEM_BODY_BYTES = 8192;
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+
 const wantsJson = (event: APIGatewayProxyEvent): boolean =>
   mediaTypeOf(headerOf(event, 'accept')?.split(',', 1)[0]) === 'application/json';
+
+/**
+ * Checked before anything is consumed, so a refusal changes nothing. Only the size and the media type are
+ * read: the body itself is neither parsed nor logged.
+ */
+const checkRedeemBody = (event: APIGatewayProxyEvent): void => {
+  const size = bodyBytes(event);
+  if (size > MAX_REDEEM_BODY_BYTES) throw new PayloadTooLargeError(MAX_REDEEM_BODY_BYTES);
+  if (size > 0 && mediaTypeOf(headerOf(event, 'content-type')) !== FORM_MEDIA_TYPE) {
+    throw new UnsupportedMediaTypeError(
+      `The request body must be empty or an HTML form (Content-Type: ${FORM_MEDIA_TYPE}); it is ignored.`,
+    );
+  }
+};
+
+/** GET of a `confirm` nonce: what is offered and how to take it, and no use taken. */
+const offer = async (deps: AccessObjectDeps, event: APIGatewayProxyEvent, grant: Grant) => {
+  deps.log.info('nonce offered for confirmation', {
+    nonceId: grant.nonceId,
+    requestId: event.requestContext.requestId,
+  });
+  if (wantsJson(event)) {
+    // The authorizer let this request through, so the query string holds exactly one well-formed nonce.
+    const nonce = event.queryStringParameters?.nonce ?? '';
+    return json(
+      200,
+      {
+        confirm: true,
+        redeem: { method: 'POST', url: accessUrlFor(baseUrlOf(event, deps.publicBaseUrl), nonce) },
+        expiresAt: toIsoSeconds(grant.expiresAt),
+        ...(grant.usesLeft === undefined ? {} : { usesLeft: grant.usesLeft }),
+      },
+      REDIRECT_HEADERS,
+    );
+  }
+  return confirmPageResponse(
+    {
+      fileName: displayNameOf(grant.key, grant.responseContentDisposition),
+      expiresAt: grant.expiresAt,
+      ...(grant.usesLeft === undefined ? {} : { usesLeft: grant.usesLeft }),
+      nowMs: deps.clock(),
+    },
+    await deps.objects.presignedOrigin(),
+  );
+};
 
 export const makeAccessObjectHandler =
   (deps: AccessObjectDeps) =>
   async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
-      // Only GET consumes: a HEAD, a prefetch or anything else must never burn a use.
-      if (event.httpMethod !== 'GET') throw new MethodNotAllowedError('GET');
+      const method = event.httpMethod;
+      // GET and POST only: a HEAD, a prefetch or anything else must never burn a use.
+      if (method !== 'GET' && method !== 'POST') throw new MethodNotAllowedError('GET, POST');
       const grant = grantFromAuthorizerContext(event.requestContext.authorizer);
       if (grant === undefined) throw new NonceInvalidError('unknown');
+      if (method === 'POST') checkRedeemBody(event);
+      if (!takesUse(method, grant.confirm === true)) return await offer(deps, event, grant);
       try {
         const redemption = await redeemNonce(deps, grant);
         deps.metrics.redeemed();
@@ -42,7 +106,9 @@ export const makeAccessObjectHandler =
             REDIRECT_HEADERS,
           );
         }
-        return { statusCode: 302, headers: { ...REDIRECT_HEADERS, Location: redemption.url }, body: '' };
+        // 303 after a POST: the browser follows it with a GET, never re-posting to S3.
+        const status = method === 'POST' ? 303 : 302;
+        return { statusCode: status, headers: { ...REDIRECT_HEADERS, Location: redemption.url }, body: '' };
       } catch (error: unknown) {
         if (error instanceof NonceInvalidError) {
           deps.metrics.denied(error.reason);
@@ -65,6 +131,7 @@ export const handler = makeAccessObjectHandler({
   objects: objectStoreFor(config),
   clock: Date.now,
   presignTtlSeconds: config.presignTtlSeconds,
+  ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
   log: createLogger(),
   metrics: createNonceMetrics(),
 });

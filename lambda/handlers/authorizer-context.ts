@@ -3,16 +3,19 @@ import type { Grant } from '../core/redeem-nonce.js';
 
 /**
  * What ValidateNonce hands AccessObject through API Gateway's authorizer context: the nonceId and the
- * item's immutable attributes, so the consume needs no read. Never the nonce. API Gateway passes
- * context values as strings, numbers or booleans; AccessObject reads them back defensively.
+ * item's immutable attributes, so the consume needs no read, plus what a confirmation page shows (the
+ * uses left as read). Never the nonce. API Gateway accepts string, number and boolean values and hands
+ * them over stringified ("1", "true"); AccessObject reads them back defensively.
  */
-export type AuthorizerContext = Record<string, string | number>;
+export type AuthorizerContext = Record<string, string | number | boolean>;
 
 export const toAuthorizerContext = (record: NonceRecord): AuthorizerContext => ({
   nonceId: record.nonceId,
   key: record.key,
   maxUses: record.maxUses,
   expiresAt: record.expiresAt,
+  usesLeft: record.usesLeft,
+  confirm: record.confirm === true,
   ...(record.responseContentDisposition === undefined
     ? {}
     : { responseContentDisposition: record.responseContentDisposition }),
@@ -26,6 +29,9 @@ const wholeNumber = (value: unknown): number | undefined => {
 const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
+/** Only an explicit true: anything else (absent, from an authorizer older than the option) is false. */
+const isTrue = (value: unknown): boolean => value === true || value === 'true';
+
 export const grantFromAuthorizerContext = (context: Record<string, unknown> | null | undefined): Grant | undefined => {
   const nonceId = nonEmptyString(context?.nonceId);
   const key = nonEmptyString(context?.key);
@@ -35,11 +41,14 @@ export const grantFromAuthorizerContext = (context: Record<string, unknown> | nu
     return undefined;
   }
   const disposition = nonEmptyString(context?.responseContentDisposition);
+  const usesLeft = wholeNumber(context?.usesLeft);
   return {
     nonceId,
     key,
     maxUses,
     expiresAt,
+    confirm: isTrue(context?.confirm),
+    ...(usesLeft === undefined ? {} : { usesLeft }),
     ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
   };
 };

@@ -7,7 +7,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../core/errors.js';
-import { headerOf, mediaTypeOf } from '../shared/http.js';
+import { bodyBytes, headerOf, mediaTypeOf } from '../shared/http.js';
 
 export const MAX_BODY_BYTES = 8192;
 export const MAX_KEY_BYTES = 1024;
@@ -38,6 +38,7 @@ export const generateUrlRequestSchema = (limits: RequestLimits) =>
     expiresInSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(limits.maxExpiresInSeconds))),
     maxUses: z.optional(z.int().check(z.minimum(1), z.maximum(limits.maxUsesLimit))),
     responseContentDisposition: z.optional(text(MAX_DISPOSITION_LENGTH).check(z.maxLength(MAX_DISPOSITION_LENGTH))),
+    confirm: z.optional(z.boolean()),
   });
 
 export type GenerateUrlBody = z.infer<ReturnType<typeof generateUrlRequestSchema>>;
@@ -47,6 +48,7 @@ export interface GenerateUrlRequest {
   readonly expiresInSeconds: number;
   readonly maxUses: number;
   readonly responseContentDisposition?: string;
+  readonly confirm: boolean;
 }
 
 const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
@@ -54,6 +56,7 @@ const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
   expiresInSeconds: `must be a whole number of seconds from 1 to ${limits.maxExpiresInSeconds}`,
   maxUses: `must be a whole number from 1 to ${limits.maxUsesLimit}`,
   responseContentDisposition: `must be a string of at most ${MAX_DISPOSITION_LENGTH} characters without control characters`,
+  confirm: 'must be true or false',
 });
 
 const describeFailure = (error: z.core.$ZodError, limits: RequestLimits): InvalidRequestError => {
@@ -78,11 +81,6 @@ const describeFailure = (error: z.core.$ZodError, limits: RequestLimits): Invali
 const bodyText = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): string => {
   if (event.body === null || event.body === undefined) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-};
-
-const bodyBytes = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): number => {
-  if (event.body === null || event.body === undefined) return 0;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
 };
 
 export type GenerateUrlRequestParser = (
@@ -112,6 +110,7 @@ export const createGenerateUrlRequestParser = (limits: RequestLimits): GenerateU
       key: body.key,
       expiresInSeconds: body.expiresInSeconds ?? defaultExpiresInSeconds,
       maxUses: body.maxUses ?? DEFAULT_MAX_USES,
+      confirm: body.confirm ?? false,
       ...(body.responseContentDisposition === undefined
         ? {}
         : { responseContentDisposition: body.responseContentDisposition }),

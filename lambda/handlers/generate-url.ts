@@ -31,6 +31,7 @@ export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
         nonceId: issued.nonceId,
         maxUses: issued.maxUses,
         expiresAt: issued.expiresAt,
+        confirm: request.confirm,
         requestId: event.requestContext.requestId,
       });
       return json(201, {

@@ -26,6 +26,7 @@ export const makeNonceStatusHandler =
         maxUses: record.maxUses,
         usesLeft: record.usesLeft,
         createdAt: toIsoSeconds(record.createdAt),
+        confirm: record.confirm === true,
       });
     } catch (error: unknown) {
       return errorResponse(error, deps.log);

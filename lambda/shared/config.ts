@@ -100,15 +100,21 @@ export interface AccessObjectConfig {
   readonly tableName: string;
   readonly bucketName: string;
   readonly presignTtlSeconds: number;
+  /** A custom domain for the redeem URL a confirmation offers; otherwise the request's own. */
+  readonly publicBaseUrl?: string;
 }
 
-export const loadAccessObjectConfig = (env: Env): AccessObjectConfig => ({
-  aws: awsConfig(env),
-  tableName: requiredString(env, 'TABLE_NAME'),
-  bucketName: requiredString(env, 'BUCKET_NAME'),
-  presignTtlSeconds: integerInRange(env, 'PRESIGN_TTL_SECONDS', {
-    fallback: 60,
-    min: 1,
-    max: PRESIGN_TTL_MAX_SECONDS,
-  }),
-});
+export const loadAccessObjectConfig = (env: Env): AccessObjectConfig => {
+  const publicBaseUrl = optionalUrl(env, 'PUBLIC_BASE_URL');
+  return {
+    aws: awsConfig(env),
+    tableName: requiredString(env, 'TABLE_NAME'),
+    bucketName: requiredString(env, 'BUCKET_NAME'),
+    presignTtlSeconds: integerInRange(env, 'PRESIGN_TTL_SECONDS', {
+      fallback: 60,
+      min: 1,
+      max: PRESIGN_TTL_MAX_SECONDS,
+    }),
+    ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+  };
+};

@@ -73,6 +73,12 @@ export const headerOf = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
   return undefined;
 };
 
+/** The body's size as received: API Gateway hands binary bodies over base64-encoded. */
+export const bodyBytes = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): number => {
+  if (event.body === null || event.body === undefined) return 0;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
+};
+
 /** The media type of a Content-Type or Accept entry, without parameters, lower-cased. */
 export const mediaTypeOf = (value: string | undefined): string | undefined =>
   value?.split(';', 1)[0]?.trim().toLowerCase() || undefined;

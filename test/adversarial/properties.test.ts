@@ -1,7 +1,8 @@
 /**
  * Property tests over HTTP against the local stack: whatever a client sends to POST /generate-url,
- * GET /access-object or /nonces/{nonceId}, a rejection is a 4xx in the JSON error shape and leaves the
- * nonce table exactly as it was. Inputs come in batches sent concurrently; the table is compared once
+ * GET or POST /access-object or /nonces/{nonceId}, a rejection is a 4xx in the JSON error shape and leaves
+ * the nonce table exactly as it was; a GET of a live `confirm` nonce, whatever its headers, is the offer
+ * and takes no use. Inputs come in batches sent concurrently; the table is compared once
  * per batch (an item count and a hash of every item), each batch made only of inputs that are rejected.
  * Fixed seeds: a failure names its seed and path, and reruns identically.
  */
@@ -14,7 +15,7 @@ import { type HttpStack, startHttpStack } from './http-stack.js';
 const SEED = 20_240_601;
 const BATCH = 100;
 /** Runs per property; with BATCH inputs each, 10,100 inputs in all. */
-const RUNS = { generate: 45, nonce: 46, manage: 10 } as const;
+const RUNS = { generate: 45, nonce: 30, redeemPost: 16, manage: 10 } as const;
 const MIN_INPUTS = 10_000;
 /**
  * No shrinking: a failing batch is reported as it was (each assertion names the input and its answer).
@@ -32,7 +33,13 @@ let baseline: string;
 beforeAll(async () => {
   stack = await startHttpStack();
   live = [];
-  for (const fields of [{}, { maxUses: 5 }, { maxUses: 100, expiresInSeconds: 604_800 }]) {
+  // The last one is a link for people: GET must never take its uses, whatever the client sends.
+  for (const fields of [
+    {},
+    { maxUses: 5 },
+    { maxUses: 100, expiresInSeconds: 604_800 },
+    { maxUses: 2, confirm: true },
+  ]) {
     const { minted } = await mint(stack.url, fields);
     if (minted === undefined) throw new Error('could not mint the live nonces');
     live.push(minted);
@@ -55,20 +62,28 @@ const base64url = (length?: number) =>
     ? fc.string({ unit: fc.constantFrom(...BASE64URL), maxLength: 90 }).filter((value) => value.length !== 43)
     : fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: length, maxLength: length });
 
+/** The confirm nonce's offer: its page, or its JSON, never a redirect. */
+const isOffer = (answer: Answer): boolean =>
+  answer.status === 200 &&
+  (answer.headers['content-type'] === 'text/html; charset=utf-8'
+    ? answer.body.includes('<form method="post">')
+    : /"confirm":true/.test(answer.body));
+
 /**
  * Sends a batch at once and checks each answer against `allowed`. With `mayMint` (generate-url only) a
  * 201 is accepted too, for the rare generated body that is in fact valid: what it minted is revoked
- * before the table is compared with the baseline.
+ * before the table is compared with the baseline. With `mayOffer` a confirm nonce's offer is accepted.
  */
 const checkBatch = async (
   requests: ReadonlyArray<() => Promise<Answer>>,
   allowed: (answer: Answer) => boolean,
-  { mayMint = false } = {},
+  { mayMint = false, mayOffer = false } = {},
 ): Promise<void> => {
   const answers = await Promise.all(requests.map((request) => request()));
   inputsSent += answers.length;
-  const accepted = (answer: Answer) => mayMint && answer.status === 201;
-  const minted = answers.filter(accepted).map((answer) => JSON.parse(answer.body) as Minted);
+  const isMint = (answer: Answer) => mayMint && answer.status === 201;
+  const accepted = (answer: Answer) => isMint(answer) || (mayOffer && isOffer(answer));
+  const minted = answers.filter(isMint).map((answer) => JSON.parse(answer.body) as Minted);
   for (const { nonceId } of minted) expect((await manage(stack.url, 'DELETE', nonceId)).status).toBe(204);
   for (const [index, answer] of answers.entries()) {
     if (accepted(answer)) continue;
@@ -80,7 +95,7 @@ const checkBatch = async (
 
 describe('POST /generate-url with arbitrary bodies, content types and query strings', () => {
   const field = fc.oneof(
-    fc.constantFrom('key', 'expiresInSeconds', 'maxUses', 'responseContentDisposition'),
+    fc.constantFrom('key', 'expiresInSeconds', 'maxUses', 'responseContentDisposition', 'confirm'),
     fc.constantFrom('bucket', 'nonce', '__proto__', 'constructor', 'Key', 'key '),
     printable(12),
   );
@@ -97,7 +112,12 @@ describe('POST /generate-url with arbitrary bodies, content types and query stri
     fc.dictionary(field, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }).map((value) => JSON.stringify(value)),
     fc
       .record(
-        { key: fc.oneof(wrongValue, anyText(60)), expiresInSeconds: wrongValue, maxUses: wrongValue },
+        {
+          key: fc.oneof(wrongValue, anyText(60)),
+          expiresInSeconds: wrongValue,
+          maxUses: wrongValue,
+          confirm: fc.oneof(wrongValue, fc.constantFrom('true', 'false', 0, 1)),
+        },
         { requiredKeys: [] },
       )
       .map((value) => JSON.stringify(value)),
@@ -156,7 +176,7 @@ describe('POST /generate-url with arbitrary bodies, content types and query stri
   });
 });
 
-describe('GET /access-object with arbitrary nonces and query strings', () => {
+describe('GET and POST /access-object with arbitrary nonces, query strings, headers and bodies', () => {
   const nonceValue = fc.oneof(
     { weight: 1, arbitrary: base64url(43) },
     { weight: 3, arbitrary: base64url() },
@@ -205,27 +225,73 @@ describe('GET /access-object with arbitrary nonces and query strings', () => {
   );
   // Unencoded query strings: whatever fetch's URL parser and the gateway make of them.
   const rawQuery = printable(80).filter((raw) => !raw.includes('#'));
-  const input = fc.record({
-    query: fc.oneof({ weight: 4, arbitrary: pairs.map((list) => new URLSearchParams(list).toString()) }, rawQuery),
-    accept: fc.constantFrom('*/*', 'application/json', 'text/html', ''),
+  const hostileQuery = fc.oneof(
+    { weight: 4, arbitrary: pairs.map((list) => new URLSearchParams(list).toString()) },
+    rawQuery,
+  );
+  const accept = fc.oneof(
+    fc.constantFrom('*/*', 'application/json', 'text/html', '', 'application/json;q=0, text/html', 'image/webp,*/*'),
+    printable(30),
+  );
+  const refused = (answer: Answer) =>
+    (answer.status === 401 && errorCodeOf(answer) === 'unauthorized') ||
+    (answer.status === 403 && errorCodeOf(answer) === 'nonce_invalid');
+
+  /** GET: hostile queries, and the live confirm nonce itself (its offer, never a use). */
+  const getInput = fc.record({
+    query: fc.oneof(
+      { weight: 5, arbitrary: hostileQuery },
+      fc.constant(null).map(() => `nonce=${encodeURIComponent(live[3]?.nonce ?? '')}`),
+    ),
+    accept,
+    userAgent: fc.constantFrom('Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)', 'curl/8.5.0', ''),
   });
 
-  it(`answers 401 or 403 in the error shape and leaves the table unchanged (${RUNS.nonce} × ${BATCH} inputs)`, async () => {
+  it(`GET: the offer of a confirm nonce or 401/403 in the error shape, the table unchanged (${RUNS.nonce} × ${BATCH})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(input, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+      fc.asyncProperty(fc.array(getInput, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
         const requests = batch.map(
-          ({ query, accept }) =>
+          ({ query, accept: type, userAgent }) =>
             () =>
-              send(`${stack.url}/access-object?${query}`, { headers: { Accept: accept } }),
+              send(`${stack.url}/access-object?${query}`, { headers: { Accept: type, 'User-Agent': userAgent } }),
         );
-        await checkBatch(
-          requests,
-          (answer) =>
-            (answer.status === 401 && errorCodeOf(answer) === 'unauthorized') ||
-            (answer.status === 403 && errorCodeOf(answer) === 'nonce_invalid'),
-        );
+        await checkBatch(requests, refused, { mayOffer: true });
       }),
       { ...ASSERT, seed: SEED + 1, numRuns: RUNS.nonce },
+    );
+  });
+
+  /** POST: hostile queries only (a live nonce alone would be redeemed), with arbitrary bodies and types. */
+  const postInput = fc.record({
+    query: hostileQuery,
+    accept,
+    contentType: fc.oneof(
+      fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'multipart/form-data; boundary=x', ''),
+      printable(30),
+    ),
+    body: fc.oneof(
+      fc.constant(''),
+      fc.uint8Array({ maxLength: 256 }),
+      anyText(200),
+      fc.integer({ min: 8_000, max: 20_000 }).map((size) => `a=${'x'.repeat(size)}`),
+    ),
+  });
+
+  it(`POST: 401 or 403 in the error shape, the table unchanged (${RUNS.redeemPost} × ${BATCH} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(postInput, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const requests = batch.map(
+          ({ query, accept: type, contentType, body }) =>
+            () =>
+              send(`${stack.url}/access-object?${query}`, {
+                method: 'POST',
+                headers: { Accept: type, 'Content-Type': contentType },
+                body,
+              }),
+        );
+        await checkBatch(requests, refused);
+      }),
+      { ...ASSERT, seed: SEED + 3, numRuns: RUNS.redeemPost },
     );
   });
 });

@@ -167,7 +167,7 @@ describe('local mode over HTTP: the producer → consumer flow', () => {
       ['OPTIONS', '/generate-url'],
       ['PUT', '/access-object?nonce=x'],
       ['DELETE', '/access-object'],
-      ['POST', '/access-object'],
+      ['PATCH', '/access-object?nonce=x'],
       ['GET', '/Access-Object'],
       ['GET', '/access-object/extra'],
     ];

@@ -193,14 +193,16 @@ describe('the REST API with log level, stage and throttling from context', () =>
           ThrottlingRateLimit: 5,
           ThrottlingBurstLimit: 10,
         }),
-        Match.objectLike({
-          HttpMethod: 'GET',
-          ResourcePath: '/~1access-object',
-          LoggingLevel: 'ERROR',
-          DataTraceEnabled: false,
-          ThrottlingRateLimit: 20,
-          ThrottlingBurstLimit: 40,
-        }),
+        ...['GET', 'POST'].map((method) =>
+          Match.objectLike({
+            HttpMethod: method,
+            ResourcePath: '/~1access-object',
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+            ThrottlingRateLimit: 20,
+            ThrottlingBurstLimit: 40,
+          }),
+        ),
       ],
     });
   });

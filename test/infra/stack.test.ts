@@ -338,7 +338,7 @@ describe('the REST API', () => {
     return stages[0]?.Properties as Record<string, unknown>;
   };
 
-  it('authorizes GET /access-object with the nonce REQUEST authorizer, results cache TTL 0', () => {
+  it('authorizes GET and POST /access-object with the nonce REQUEST authorizer, results cache TTL 0', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       RestApiId: { Ref: api },
@@ -349,16 +349,29 @@ describe('the REST API', () => {
         'Fn::Join': ['', Match.arrayWith([functionArn(stack.functions.validateNonce)])],
       }),
     });
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      AuthorizationType: 'CUSTOM',
-      AuthorizerId: { Ref: logicalIdOf(stack.api.authorizer) },
-      ResourceId: { Ref: logicalIdOf(stack.api.accessObjectMethod.resource) },
-      Integration: Match.objectLike({
-        Type: 'AWS_PROXY',
-        Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([functionArn(stack.functions.accessObject)])] }),
-      }),
-    });
+    for (const method of ['GET', 'POST']) {
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: logicalIdOf(stack.api.authorizer) },
+        ResourceId: { Ref: logicalIdOf(stack.api.accessObjectMethod.resource) },
+        Integration: Match.objectLike({
+          Type: 'AWS_PROXY',
+          Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([functionArn(stack.functions.accessObject)])] }),
+        }),
+      });
+    }
+    // One resource, the same function: AccessObject's least-privilege grants serve both methods.
+    expect(stack.api.redeemObjectMethod.resource).toBe(stack.api.accessObjectMethod.resource);
+    // No model or validator on POST: its body is ignored (AccessObject accepts only an empty or form body).
+    const post = Object.values(template.findResources('AWS::ApiGateway::Method')).find(
+      (method) =>
+        method.Properties?.HttpMethod === 'POST' &&
+        JSON.stringify(method.Properties?.ResourceId) ===
+          JSON.stringify({ Ref: logicalIdOf(stack.api.accessObjectMethod.resource) }),
+    );
+    expect(post?.Properties?.RequestModels).toBeUndefined();
+    expect(post?.Properties?.RequestValidatorId).toBeUndefined();
   });
 
   it('requires SigV4 (AWS_IAM) on POST /generate-url and validates its body against the model', () => {
@@ -399,21 +412,28 @@ describe('the REST API', () => {
     }
   });
 
-  it('serves exactly the four routes and methods', () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', 4);
+  it('serves exactly the five routes and methods', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', 5);
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
       (resource) => resource.Properties.PathPart,
     );
     expect(paths.sort()).toEqual(['access-object', 'generate-url', 'nonces', '{nonceId}']);
   });
 
-  it('lets API Gateway invoke each function only from this API', () => {
-    template.resourceCountIs('AWS::Lambda::Permission', 5);
+  it('lets API Gateway invoke each function only from this API (AccessObject from its two methods)', () => {
+    template.resourceCountIs('AWS::Lambda::Permission', 6);
     template.allResourcesProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'apigateway.amazonaws.com',
       SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: api }])] }),
     });
+    const accessObject = Object.values(template.findResources('AWS::Lambda::Permission')).filter((permission) =>
+      JSON.stringify(permission.Properties.FunctionName).includes(logicalIdOf(stack.functions.accessObject.function)),
+    );
+    expect(accessObject.map((permission) => JSON.stringify(permission.Properties.SourceArn)).sort()).toEqual([
+      expect.stringContaining('/GET/access-object'),
+      expect.stringContaining('/POST/access-object'),
+    ]);
   });
 
   it('models the POST body as generate-url-request.ts does', () => {
@@ -430,13 +450,14 @@ describe('the REST API', () => {
           expiresInSeconds: { type: 'integer', minimum: 1 },
           maxUses: { type: 'integer', minimum: 1 },
           responseContentDisposition: { type: 'string', maxLength: 512 },
+          confirm: { type: 'boolean' },
         },
       },
     });
     expect(KEY_MAX_LENGTH).toBe(MAX_KEY_BYTES);
     expect(DISPOSITION_MAX_LENGTH).toBe(MAX_DISPOSITION_LENGTH);
     expect(Object.keys(GENERATE_URL_REQUEST_SCHEMA.properties ?? {}).sort()).toEqual(
-      ['expiresInSeconds', 'key', 'maxUses', 'responseContentDisposition'].sort(),
+      ['confirm', 'expiresInSeconds', 'key', 'maxUses', 'responseContentDisposition'].sort(),
     );
   });
 
@@ -472,16 +493,16 @@ describe('the REST API', () => {
           ThrottlingRateLimit: 50,
           ThrottlingBurstLimit: 100,
         },
-        // The consumer route, set apart.
-        {
-          HttpMethod: 'GET',
+        // The consumer route, set apart: GET and POST each with the consumer limits.
+        ...['GET', 'POST'].map((method) => ({
+          HttpMethod: method,
           ResourcePath: '/~1access-object',
           LoggingLevel: 'OFF',
           DataTraceEnabled: false,
           MetricsEnabled: true,
           ThrottlingRateLimit: 50,
           ThrottlingBurstLimit: 100,
-        },
+        })),
       ],
     });
     expect(stage().CacheClusterEnabled).not.toBe(true);
@@ -620,6 +641,8 @@ describe('the web ACL with the default context', () => {
       },
       Action: { Block: { CustomResponse: { ResponseCode: 401, CustomResponseBodyKey: 'unauthorized' } } },
     });
+    // By path alone: GET and POST /access-object alike (no statement on the method).
+    expect(JSON.stringify(rule('AccessObjectRequiresNonce'))).not.toMatch(/Method/);
   });
 
   it('answers its blocks in the service error shape', () => {
@@ -630,6 +653,12 @@ describe('the web ACL with the default context', () => {
     });
     expect(JSON.parse(bodies.throttled?.Content ?? '')).toMatchObject({ error: 'throttled' });
     expect(JSON.parse(bodies.forbidden?.Content ?? '')).toMatchObject({ error: 'forbidden' });
+  });
+
+  it('scopes the managed rule groups by path only, so they inspect POST /access-object (and its body) too', () => {
+    for (const name of ['AwsCommonRuleSet', 'AwsKnownBadInputsRuleSet']) {
+      expect(JSON.stringify(rule(name).Statement)).not.toMatch(/Method/);
+    }
   });
 
   it('runs the AWS common and known-bad-inputs rule groups on /access-object only, counting a missing User-Agent', () => {
@@ -916,6 +945,7 @@ describe('cdk-nag acknowledgements', () => {
         'Test/Api/RestApi/CloudWatchRole/Resource',
         'Test/Api/RestApi/DeploymentStage.prod/Resource',
         'Test/Api/RestApi/Default/access-object/GET/Resource',
+        'Test/Api/RestApi/Default/access-object/POST/Resource',
         'Test/Api/RestApi/Default/generate-url/POST/Resource',
         'Test/Api/RestApi/Default/nonces/{nonceId}/DELETE/Resource',
         'Test/Api/RestApi/Default/nonces/{nonceId}/GET/Resource',

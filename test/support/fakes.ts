@@ -77,8 +77,15 @@ export class FakeObjectStore implements ObjectStore {
   async presignGet(request: PresignRequest): Promise<string> {
     if (this.presignFailure) throw this.presignFailure;
     this.presigned.push(request);
-    return `https://bucket.example/${encodeURIComponent(request.key)}?X-Amz-Expires=${request.expiresInSeconds}`;
+    return `${FakeObjectStore.ORIGIN}/${encodeURIComponent(request.key)}?X-Amz-Expires=${request.expiresInSeconds}`;
   }
+
+  async presignedOrigin(): Promise<string> {
+    if (this.presignFailure) throw this.presignFailure;
+    return FakeObjectStore.ORIGIN;
+  }
+
+  static readonly ORIGIN = 'https://bucket.example';
 }
 
 /** A clock the test moves by hand. */

@@ -35,6 +35,14 @@ describe('DynamoDbNonceStore', () => {
     expect(fromItem({ pk: { S: 'x' } })).toBeUndefined();
   });
 
+  it('stores confirm only when true, and reads an item without it as no confirm', () => {
+    expect(toItem(record).confirm).toBeUndefined();
+    expect(toItem({ ...record, confirm: false }).confirm).toBeUndefined();
+    expect(toItem({ ...record, confirm: true }).confirm).toEqual({ BOOL: true });
+    expect(fromItem(toItem({ ...record, confirm: true }))?.confirm).toBe(true);
+    expect(fromItem(toItem(record))?.confirm).toBeUndefined();
+  });
+
   it('turns a failed attribute_not_exists guard into a collision, and other faults into unavailability', async () => {
     ddb.on(PutItemCommand).rejectsOnce(conditionalCheckFailed());
     await expect(store.create(record)).rejects.toBeInstanceOf(NonceCollisionError);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiresAtFor, isExpired, toIsoSeconds, unusableReason } from '../../../lambda/core/rules.js';
+import { expiresAtFor, isExpired, takesUse, toIsoSeconds, unusableReason } from '../../../lambda/core/rules.js';
 
 describe('expiry rules', () => {
   it('rounds the mint time up to whole seconds before adding the lifetime', () => {
@@ -25,5 +25,20 @@ describe('expiry rules', () => {
 
   it('formats epoch seconds as ISO 8601', () => {
     expect(toIsoSeconds(1_000_000_060)).toBe('2001-09-09T01:47:40.000Z');
+  });
+});
+
+describe('which request takes a use', () => {
+  it.each([
+    ['GET', false, true],
+    ['GET', true, false],
+    ['POST', false, true],
+    ['POST', true, true],
+    ['HEAD', false, false],
+    ['HEAD', true, false],
+    ['OPTIONS', false, false],
+    ['get', false, false],
+  ] as const)('%s of a nonce with confirm %s: %s', (method, confirm, takes) => {
+    expect(takesUse(method, confirm)).toBe(takes);
   });
 });

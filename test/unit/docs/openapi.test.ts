@@ -98,7 +98,13 @@ describe('docs/openapi.yaml', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
     const operations = operationsOf(document).sort();
     expect(operations).toEqual(
-      ['POST /generate-url', 'GET /access-object', 'GET /nonces/{nonceId}', 'DELETE /nonces/{nonceId}'].sort(),
+      [
+        'POST /generate-url',
+        'GET /access-object',
+        'POST /access-object',
+        'GET /nonces/{nonceId}',
+        'DELETE /nonces/{nonceId}',
+      ].sort(),
     );
     // local/routes.ts is the route table local mode serves, written to match the stack's.
     expect(ROUTES.map((route) => `${route.method} ${route.resource}`).sort()).toEqual(operations);
@@ -120,6 +126,7 @@ describe('docs/openapi.yaml', () => {
       expect(operation(document, method, path).security).toEqual([{ sigv4: [] }]);
     }
     expect(operation(document, 'get', '/access-object').security).toEqual([{ nonce: [] }]);
+    expect(operation(document, 'post', '/access-object').security).toEqual([{ nonce: [] }]);
   });
 
   it('gives every error answer the Error schema, and every 503 a required Retry-After', () => {

@@ -10,8 +10,15 @@ import type { ObjectStore } from '../../../lambda/core/ports.js';
 import { makeAccessObjectHandler } from '../../../lambda/handlers/access-object.js';
 import { buildProxyEvent } from '../../../local/events.js';
 import { conditionalCheckFailed, dynamoDbFaults } from '../../support/aws-faults.js';
-import { manualClock, type RecordingMetrics, recordingLog, recordingMetrics } from '../../support/fakes.js';
-import { accessRequest } from '../../support/requests.js';
+import {
+  FakeObjectStore,
+  manualClock,
+  type RecordingLog,
+  type RecordingMetrics,
+  recordingLog,
+  recordingMetrics,
+} from '../../support/fakes.js';
+import { accessRequest, gatewayRequest } from '../../support/requests.js';
 
 const ddb = mockClient(DynamoDBClient);
 
@@ -21,6 +28,7 @@ describe('AccessObject handler', () => {
   const nonceId = 'n'.repeat(43);
   const grant = { nonceId, key: 'reports/q1.pdf', maxUses: 1, expiresAt: nowSeconds + 60, principalId: nonceId };
   let metrics: RecordingMetrics;
+  let log: RecordingLog;
 
   const handlerWith = (objects: ObjectStore = new S3ObjectStore(new S3Client({ region: 'us-east-1' }), 'the-bucket')) =>
     makeAccessObjectHandler({
@@ -28,13 +36,14 @@ describe('AccessObject handler', () => {
       objects,
       clock,
       presignTtlSeconds: 60,
-      log: recordingLog(),
+      log,
       metrics,
     });
 
   beforeEach(() => {
     ddb.reset();
     metrics = recordingMetrics();
+    log = recordingLog();
   });
 
   it('redeems a single-use nonce with one conditional DeleteItem and no read, then redirects', async () => {
@@ -133,20 +142,17 @@ describe('AccessObject handler', () => {
   );
 
   it('answers 503 and consumes nothing when presigning fails', async () => {
-    const broken: ObjectStore = {
-      exists: async () => true,
-      presignGet: async () => {
-        throw new DependencyUnavailableError('object-store');
-      },
-    };
+    const broken = new FakeObjectStore();
+    broken.presignFailure = new DependencyUnavailableError('object-store');
     const response = await handlerWith(broken)(buildProxyEvent(accessRequest('x'), grant));
     expect(response.statusCode).toBe(503);
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it.each(['HEAD', 'POST', 'DELETE', 'OPTIONS'])('never consumes on %s', async (method) => {
+  it.each(['HEAD', 'PUT', 'DELETE', 'OPTIONS'])('never consumes on %s', async (method) => {
     const response = await handlerWith()(buildProxyEvent({ ...accessRequest('x'), method }, grant));
     expect(response.statusCode).toBe(405);
+    expect(response.headers?.Allow).toBe('GET, POST');
     expect(ddb.calls()).toHaveLength(0);
   });
 
@@ -161,5 +167,175 @@ describe('AccessObject handler', () => {
     const stringly = { ...grant, maxUses: '1', expiresAt: String(grant.expiresAt) };
     const response = await handlerWith()(buildProxyEvent(accessRequest('x'), stringly));
     expect(response.statusCode).toBe(302);
+  });
+});
+
+describe('AccessObject handler: POST, and nonces minted with confirm', () => {
+  const clock = manualClock();
+  const nowSeconds = Math.floor(clock() / 1000);
+  const nonce = 'N'.repeat(43);
+  const nonceId = 'n'.repeat(43);
+  const grant = { nonceId, key: 'reports/q1.pdf', maxUses: 1, expiresAt: nowSeconds + 3600, principalId: nonceId };
+  /** As API Gateway hands it over: every value stringified. */
+  const confirmGrant = { ...grant, maxUses: '2', expiresAt: String(grant.expiresAt), usesLeft: '2', confirm: 'true' };
+  let log: RecordingLog;
+
+  const handler = () =>
+    makeAccessObjectHandler({
+      nonces: new DynamoDbNonceStore(new DynamoDBClient({ region: 'us-east-1' }), 'nonces'),
+      objects: new S3ObjectStore(
+        new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' } }),
+        'the-bucket',
+      ),
+      clock,
+      presignTtlSeconds: 60,
+      log,
+      metrics: recordingMetrics(),
+    });
+
+  const request = (method: string, headers: Record<string, string> = {}, body?: string | Buffer) =>
+    gatewayRequest({
+      method,
+      path: '/access-object',
+      query: [['nonce', nonce]],
+      headers: { 'X-Forwarded-Proto': 'http', Host: '127.0.0.1:3000', ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
+
+  beforeEach(() => {
+    ddb.reset();
+    log = recordingLog();
+  });
+
+  it('POST consumes a nonce without confirm with the same single conditional write, and answers 303', async () => {
+    ddb.on(DeleteItemCommand).resolves({});
+    const response = await handler()(buildProxyEvent(request('POST'), grant));
+    expect(response.statusCode).toBe(303);
+    expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    expect(String(response.headers?.Location)).toMatch(
+      /^https:\/\/the-bucket\.s3\.us-east-1\.amazonaws\.com\/reports\/q1\.pdf\?/,
+    );
+    expect(ddb.calls()).toHaveLength(1);
+    expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, {
+      ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now AND usesLeft >= :one',
+    });
+  });
+
+  it('POST answers 200 {url, expiresAt} when the first Accept type is application/json', async () => {
+    ddb.on(UpdateItemCommand).resolves({ Attributes: { usesLeft: { N: '1' } } });
+    const response = await handler()(buildProxyEvent(request('POST', { Accept: 'application/json' }), confirmGrant));
+    expect(response.statusCode).toBe(200);
+    expect(Object.keys(JSON.parse(response.body)).sort()).toEqual(['expiresAt', 'url']);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
+  });
+
+  it('POST of a confirm nonce consumes it and redirects with 303', async () => {
+    ddb.on(UpdateItemCommand).resolves({ Attributes: { usesLeft: { N: '1' } } });
+    const response = await handler()(buildProxyEvent(request('POST'), confirmGrant));
+    expect(response.statusCode).toBe(303);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
+  });
+
+  it.each([
+    ['an empty body with a JSON content type', '', 'application/json'],
+    ['an HTML form of 8 KiB', `a=${'x'.repeat(8190)}`, 'application/x-www-form-urlencoded; charset=UTF-8'],
+  ])('POST accepts %s and ignores it', async (_name, body, type) => {
+    ddb.on(DeleteItemCommand).resolves({});
+    const response = await handler()(buildProxyEvent(request('POST', { 'Content-Type': type }, body), grant));
+    expect(response.statusCode).toBe(303);
+    expect(log.lines.join('\n')).not.toContain('xxxx');
+  });
+
+  it.each([
+    ['a form over 8 KiB', `a=${'x'.repeat(8191)}`, 'application/x-www-form-urlencoded', 413, 'payload_too_large'],
+    ['a JSON body', '{"a":1}', 'application/json', 415, 'unsupported_media_type'],
+    ['a multipart body', '--x--', 'multipart/form-data; boundary=x', 415, 'unsupported_media_type'],
+    ['a body without a content type', 'a=1', undefined, 415, 'unsupported_media_type'],
+  ])('POST refuses %s before anything is consumed', async (_name, body, type, status, code) => {
+    const headers: Record<string, string> = type === undefined ? {} : { 'Content-Type': type };
+    const response = await handler()(buildProxyEvent(request('POST', headers, body), grant));
+    expect(response.statusCode).toBe(status);
+    expect(JSON.parse(response.body).error).toBe(code);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('counts a binary (base64-encoded) body by its bytes', async () => {
+    const event = buildProxyEvent(
+      request('POST', { 'Content-Type': 'application/x-www-form-urlencoded' }, Buffer.alloc(8193, 0xff)),
+      grant,
+    );
+    expect(event.isBase64Encoded).toBe(true);
+    expect((await handler()(event)).statusCode).toBe(413);
+  });
+
+  it('GET of a confirm nonce answers the HTML page, with no DynamoDB call at all', async () => {
+    const response = await handler()(buildProxyEvent(request('GET', { Accept: 'text/html,*/*;q=0.8' }), confirmGrant));
+    expect(response.statusCode).toBe(200);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(response.headers).toMatchObject({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Robots-Tag': 'noindex',
+    });
+    // The presigned URLs' origin, read off the SDK, is the form's only other target.
+    expect(response.headers?.['Content-Security-Policy']).toContain(
+      "form-action 'self' https://the-bucket.s3.us-east-1.amazonaws.com;",
+    );
+    expect(response.body).toContain('<h1>q1.pdf</h1>');
+    expect(response.body).toContain('<dt>Uses left</dt><dd>2</dd>');
+    expect(response.body).toContain('<form method="post">');
+    expect(response.body).not.toContain(nonce);
+    expect(response.body).not.toContain('X-Amz-Signature');
+  });
+
+  it.each(['application/json', 'application/json; q=1, text/html'])(
+    'GET of a confirm nonce with Accept %s answers the JSON offer, nothing consumed',
+    async (accept) => {
+      const response = await handler()(buildProxyEvent(request('GET', { Accept: accept }), confirmGrant));
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toEqual({
+        confirm: true,
+        redeem: { method: 'POST', url: `http://127.0.0.1:3000/access-object?nonce=${nonce}` },
+        expiresAt: new Date(grant.expiresAt * 1000).toISOString(),
+        usesLeft: 2,
+      });
+      expect(response.headers?.['Cache-Control']).toBe('no-store');
+      expect(ddb.calls()).toHaveLength(0);
+    },
+  );
+
+  it('names the page after the disposition, and logs the nonceId, never the nonce', async () => {
+    const response = await handler()(
+      buildProxyEvent(request('GET'), {
+        ...confirmGrant,
+        responseContentDisposition: `attachment; filename="a.pdf"; filename*=UTF-8''%3Cscript%3E%20%26%20%E2%82%AC.pdf`,
+      }),
+    );
+    expect(response.body).toContain('<h1>&lt;script&gt; &amp; €.pdf</h1>');
+    expect(log.lines.join('\n')).toContain(nonceId);
+    expect(log.lines.join('\n')).not.toContain(nonce);
+  });
+
+  it('GET of a nonce whose context says confirm "false" redeems as before', async () => {
+    ddb.on(UpdateItemCommand).resolves({ Attributes: { usesLeft: { N: '1' } } });
+    const response = await handler()(buildProxyEvent(request('GET'), { ...confirmGrant, confirm: 'false' }));
+    expect(response.statusCode).toBe(302);
+  });
+
+  it('answers 503 and shows nothing when the presigned origin cannot be computed', async () => {
+    const broken = new FakeObjectStore();
+    broken.presignFailure = new DependencyUnavailableError('object-store');
+    const response = await makeAccessObjectHandler({
+      nonces: new DynamoDbNonceStore(new DynamoDBClient({ region: 'us-east-1' }), 'nonces'),
+      objects: broken,
+      clock,
+      presignTtlSeconds: 60,
+      log,
+      metrics: recordingMetrics(),
+    })(buildProxyEvent(request('GET'), confirmGrant));
+    expect(response.statusCode).toBe(503);
+    expect(ddb.calls()).toHaveLength(0);
   });
 });

@@ -58,6 +58,17 @@ describe('POST /generate-url handler', () => {
     expect(nonces.items.get(body.nonceId)).toMatchObject({ maxUses: 1, usesLeft: 1, createdBy: 'local' });
   });
 
+  it('stores confirm: true on the item, false or absent as no confirm', async () => {
+    const minted = async (extra: Record<string, unknown>) => {
+      const response = await handler(buildProxyEvent(generateRequest({ key: 'hello.txt', ...extra })));
+      expect(response.statusCode).toBe(201);
+      return nonces.items.get(JSON.parse(response.body).nonceId);
+    };
+    expect((await minted({ confirm: true }))?.confirm).toBe(true);
+    expect((await minted({ confirm: false }))?.confirm).toBeUndefined();
+    expect((await minted({}))?.confirm).toBeUndefined();
+  });
+
   it('records the caller ARN as createdBy', async () => {
     const request = generateRequest({ key: 'hello.txt' }, {}, 'arn:aws:iam::123456789012:user/producer');
     const body = JSON.parse((await handler(buildProxyEvent(request))).body);

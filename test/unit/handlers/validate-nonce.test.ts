@@ -4,6 +4,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbNonceStore, toItem } from '../../../lambda/adapters/dynamodb-nonce-store.js';
 import { mintNonce } from '../../../lambda/core/nonce.js';
+import { grantFromAuthorizerContext } from '../../../lambda/handlers/authorizer-context.js';
 import { makeValidateNonceHandler } from '../../../lambda/handlers/validate-nonce.js';
 import { buildRequestAuthorizerEvent } from '../../../local/events.js';
 import { dynamoDbFaults } from '../../support/aws-faults.js';
@@ -51,7 +52,14 @@ describe('ValidateNonce authorizer', () => {
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn },
     ]);
-    expect(result.context).toEqual({ nonceId, key: 'hello.txt', maxUses: 1, expiresAt: nowSeconds + 60 });
+    expect(result.context).toEqual({
+      nonceId,
+      key: 'hello.txt',
+      maxUses: 1,
+      expiresAt: nowSeconds + 60,
+      usesLeft: 1,
+      confirm: false,
+    });
     expect(JSON.stringify(result)).not.toContain(nonce);
     expect(ddb).toHaveReceivedCommandWith(GetItemCommand, { Key: { pk: { S: nonceId } }, ConsistentRead: true });
   });
@@ -114,5 +122,19 @@ describe('ValidateNonce authorizer', () => {
     // A fixed sentence: a thrown error is what Lambda's own trace and log of the invocation may keep.
     await expect(failure).rejects.toThrow(/^Nonce store unavailable$/);
     expect(metrics.recorded).toEqual([]);
+  });
+
+  it('carries confirm and the uses left for the confirmation page, and AccessObject reads them back stringified', async () => {
+    const { nonce, nonceId } = mintNonce();
+    ddb.on(GetItemCommand).resolves({ Item: { ...stored(nonceId, { usesLeft: 2 }), confirm: { BOOL: true } } });
+
+    const result = await authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
+
+    expect(result.context).toMatchObject({ confirm: true, usesLeft: 2 });
+    // API Gateway hands the context over with every value stringified.
+    const stringified = Object.fromEntries(Object.entries(result.context ?? {}).map(([k, v]) => [k, String(v)]));
+    expect(grantFromAuthorizerContext(stringified)).toMatchObject({ nonceId, confirm: true, usesLeft: 2 });
+    expect(grantFromAuthorizerContext({ ...stringified, confirm: 'TRUE' })?.confirm).toBe(false);
+    expect(grantFromAuthorizerContext({ ...stringified, confirm: undefined })?.confirm).toBe(false);
   });
 });
