@@ -68,6 +68,22 @@ export class ObjectDownloadError extends PresignedUrlNonceError {
   }
 }
 
+/**
+ * The nonce was minted with `confirm`: a GET only shows its offer, and nothing was used. Redeem it with
+ * `method: 'POST'` (the CLI's `redeem` does). `expiresAt` and `usesLeft` are known when the offer was JSON.
+ */
+export class ConfirmationRequiredError extends PresignedUrlNonceError {
+  constructor(
+    readonly expiresAt?: Date,
+    readonly usesLeft?: number,
+  ) {
+    super(
+      "This link asks for confirmation (it was minted with confirm): nothing was used. Redeem it with method 'POST'.",
+    );
+    this.name = 'ConfirmationRequiredError';
+  }
+}
+
 export const isApiErrorCode = (value: string): value is ApiErrorCode =>
   (API_ERROR_CODES as readonly string[]).includes(value);
 

@@ -4,6 +4,7 @@
  */
 export {
   ApiError,
+  ConfirmationRequiredError,
   isApiErrorCode,
   NetworkError,
   ObjectDownloadError,
@@ -18,6 +19,7 @@ export { EXECUTE_API_SERVICE, isLoopbackEndpoint, regionFromEndpoint } from './s
 export {
   API_ERROR_CODES,
   type ApiErrorCode,
+  type ConfirmationOffer,
   type Credentials,
   type CredentialsProvider,
   type FetchLike,

@@ -1,6 +1,11 @@
-import { ObjectDownloadError, PresignedUrlNonceError, UnexpectedResponseError } from './errors.js';
+import {
+  ConfirmationRequiredError,
+  ObjectDownloadError,
+  PresignedUrlNonceError,
+  UnexpectedResponseError,
+} from './errors.js';
 import { expectJson, fetchOrThrow, type RetryOptions, resolveRetry, sendWithRetry, unexpectedStatus } from './http.js';
-import { parseRedeemedUrl } from './responses.js';
+import { asConfirmationOffer, parseRedeemedUrl } from './responses.js';
 import type { FetchLike, RedeemedUrl } from './types.js';
 
 export interface RedeemOptions {
@@ -10,6 +15,12 @@ export interface RedeemOptions {
    * - `stream`: the object as a web ReadableStream, for large objects.
    */
   readonly as: 'url' | 'bytes' | 'stream';
+  /**
+   * - `GET` (default): one request for a nonce minted without `confirm`; a `confirm` nonce only answers its
+   *   offer, and this throws ConfirmationRequiredError, nothing used;
+   * - `POST`: redeems any nonce, with `confirm` or without (the confirmation page's button is this POST).
+   */
+  readonly method?: 'GET' | 'POST';
   /** 503 and 429 leave the nonce unused, so they are retried. */
   readonly retry?: RetryOptions;
   readonly fetch?: FetchLike;
@@ -56,10 +67,28 @@ const infoOf = (response: Response): ObjectInfo => {
   };
 };
 
+/** A 200 to GET that is a confirm nonce's offer (the page, or its JSON): nothing was used. */
+const confirmationRequired = async (response: Response): Promise<ConfirmationRequiredError | undefined> => {
+  if (response.status !== 200) return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  if (type.startsWith('text/html')) {
+    await response.body?.cancel().catch(() => undefined);
+    return new ConfirmationRequiredError();
+  }
+  const offer = asConfirmationOffer(
+    await response
+      .clone()
+      .json()
+      .catch(() => undefined),
+  );
+  return offer === undefined ? undefined : new ConfirmationRequiredError(offer.expiresAt, offer.usesLeft);
+};
+
 /**
  * Redeems an accessUrl: one use of the nonce. A refused nonce (unknown, used up, expired, revoked) is
  * ApiError `nonce_invalid` (403); a missing one `unauthorized` (401). No credentials are needed: the
- * nonce is the credential. Once the API has answered 302 the use is spent, whatever S3 then does.
+ * nonce is the credential. Once the API has answered 302 (GET) or 303 (POST) the use is spent, whatever
+ * S3 then does. With GET, a nonce minted with `confirm` is ConfirmationRequiredError, nothing used.
  */
 export async function redeem(accessUrl: string, options: RedeemOptions & { as: 'url' }): Promise<RedeemedUrl>;
 export async function redeem(accessUrl: string, options: RedeemOptions & { as: 'bytes' }): Promise<RedeemedBytes>;
@@ -76,10 +105,11 @@ export async function redeem(
   const fetchFn = options.fetch ?? globalThis.fetch;
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const wantsUrl = options.as === 'url';
+  const method = options.method ?? 'GET';
   const response = await sendWithRetry(
     () =>
       fetchOrThrow(fetchFn, url.href, {
-        method: 'GET',
+        method,
         // The first media type decides: JSON asks for {url, expiresAt}; anything else for the redirect.
         headers: { accept: wantsUrl ? 'application/json' : '*/*' },
         // Manual: the API's 302 is checked here, and the S3 request carries none of our headers.
@@ -88,11 +118,16 @@ export async function redeem(
       }),
     resolveRetry(options.retry),
   );
+  if (method === 'GET') {
+    const confirmation = await confirmationRequired(response);
+    if (confirmation !== undefined) throw confirmation;
+  }
   if (wantsUrl) return expectJson(response, 200, parseRedeemedUrl);
 
-  const location = response.status === 302 ? response.headers.get('location') : null;
+  const redirect = response.status === (method === 'POST' ? 303 : 302);
+  const location = redirect ? response.headers.get('location') : null;
   if (location === null) {
-    if (response.status === 302) throw new UnexpectedResponseError(302, 'a redirect without Location');
+    if (redirect) throw new UnexpectedResponseError(response.status, 'a redirect without Location');
     throw await unexpectedStatus(response);
   }
   await response.body?.cancel().catch(() => undefined);

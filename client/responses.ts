@@ -1,7 +1,7 @@
 // zod/mini, as the handlers use it: a few KB in a bundle, the same parser.
 import * as z from 'zod/mini';
 import { UnexpectedResponseError } from './errors.js';
-import type { GeneratedNonce, NonceStatus, RedeemedUrl } from './types.js';
+import type { ConfirmationOffer, GeneratedNonce, NonceStatus, RedeemedUrl } from './types.js';
 
 /** An ISO 8601 instant, turned into a Date; anything unparseable fails the parse. */
 const instant = z.pipe(
@@ -27,9 +27,17 @@ const statusSchema = z.object({
   maxUses: count,
   usesLeft: count,
   createdAt: instant,
+  confirm: z._default(z.boolean(), false),
 });
 
 const redeemedUrlSchema = z.object({ url: z.string(), expiresAt: instant });
+
+const confirmationOfferSchema = z.object({
+  confirm: z.literal(true),
+  redeem: z.object({ method: z.literal('POST'), url: z.string() }),
+  expiresAt: instant,
+  usesLeft: z.optional(count),
+});
 
 export const errorBodySchema = z.object({ error: z.string(), message: z.string() });
 
@@ -51,3 +59,9 @@ export const parseRedeemedUrl: (status: number, body: unknown) => RedeemedUrl = 
   redeemedUrlSchema,
   'access-object answer',
 );
+
+/** A 200 JSON body that is a confirm nonce's offer rather than a redeemed URL, or undefined. */
+export const asConfirmationOffer = (body: unknown): ConfirmationOffer | undefined => {
+  const result = confirmationOfferSchema.safeParse(body);
+  return result.success ? (result.data as ConfirmationOffer) : undefined;
+};

@@ -37,6 +37,11 @@ export interface GenerateInput {
   readonly maxUses?: number;
   /** Passed to the presigned GET, e.g. `attachment; filename="report.pdf"`. */
   readonly responseContentDisposition?: string;
+  /**
+   * A link for people: opening accessUrl (GET) shows a confirmation page and takes no use, so link
+   * previewers and mail scanners cannot spend it; only a POST (the page's button) does. Default false.
+   */
+  readonly confirm?: boolean;
 }
 
 /** A minted nonce. `nonce` and `accessUrl` are secrets: hand them to the consumer, never log them. */
@@ -57,6 +62,16 @@ export interface NonceStatus {
   readonly maxUses: number;
   readonly usesLeft: number;
   readonly createdAt: Date;
+  /** Minted with `confirm` (false from a service older than the option). */
+  readonly confirm: boolean;
+}
+
+/** GET of a `confirm` nonce with `Accept: application/json`: nothing was used; POST `redeem.url` to use it. */
+export interface ConfirmationOffer {
+  readonly confirm: true;
+  readonly redeem: { readonly method: 'POST'; readonly url: string };
+  readonly expiresAt: Date;
+  readonly usesLeft?: number;
 }
 
 /** GET /access-object with `Accept: application/json`: the presigned URL instead of a redirect. */

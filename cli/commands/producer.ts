@@ -59,7 +59,7 @@ export const generateCommand: Command = {
   name: 'generate',
   summary: 'mint a nonce for an object key (POST /generate-url)',
   help: `Usage: presigned-url-nonce generate --endpoint URL --key KEY [--max-uses N] [--expires-in SECONDS]
-                                [--content-disposition VALUE] [--json]
+                                [--content-disposition VALUE] [--confirm] [--json]
 
 Mints a nonce for an existing object and prints its accessUrl (give that to the consumer), nonceId
 (for status and revoke), expiry and uses. With --json: {nonce, nonceId, accessUrl, expiresAt, maxUses}.
@@ -68,6 +68,8 @@ Mints a nonce for an existing object and prints its accessUrl (give that to the 
   --max-uses N                  redemptions allowed (default 1)
   --expires-in SECONDS          lifetime (default 3600)
   --content-disposition VALUE   Content-Disposition for the download, e.g. 'attachment; filename="a.pdf"'
+  --confirm                     a link for a person: opening it shows a page with a button, and only
+                                the button (a POST) uses it, not a link previewer or mail scanner
 ${PRODUCER_HELP}`,
   async run(argv, io) {
     const { values } = parseCommandArgs('generate', argv, {
@@ -76,6 +78,7 @@ ${PRODUCER_HELP}`,
       'max-uses': { type: 'string' },
       'expires-in': { type: 'string' },
       'content-disposition': { type: 'string' },
+      confirm: { type: 'boolean' },
     });
     const key = required('generate', 'key', values.key);
     const maxUses = positiveInteger('generate', 'max-uses', values['max-uses']);
@@ -86,6 +89,7 @@ ${PRODUCER_HELP}`,
       ...(maxUses === undefined ? {} : { maxUses }),
       ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
       ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
+      ...(values.confirm === true ? { confirm: true } : {}),
     });
     if (values.json === true) {
       writeJson(io.stdout, { ...generated });
@@ -106,7 +110,7 @@ export const statusCommand: Command = {
   help: `Usage: presigned-url-nonce status --endpoint URL --id NONCE_ID [--json]
 
 Shows a live nonce you created. Used up, expired, revoked, unknown or someone else's: not found (exit 3).
-With --json: {nonceId, key, expiresAt, maxUses, usesLeft, createdAt}.
+With --json: {nonceId, key, expiresAt, maxUses, usesLeft, createdAt, confirm}.
 
   --id NONCE_ID      the nonceId generate printed (required)
 ${PRODUCER_HELP}`,
@@ -124,6 +128,7 @@ ${PRODUCER_HELP}`,
       ['usesLeft', `${status.usesLeft} of ${status.maxUses}`],
       ['expiresAt', isoSeconds(status.expiresAt)],
       ['createdAt', isoSeconds(status.createdAt)],
+      ['confirm', status.confirm ? 'yes: GET shows a page, only POST uses it' : 'no'],
     ]);
   },
 };

@@ -23,11 +23,12 @@ const counter = () => {
 
 export const redeemCommand: Command = {
   name: 'redeem',
-  summary: 'redeem an accessUrl: download the object, or print its presigned URL (GET /access-object)',
+  summary: 'redeem an accessUrl: download the object, or print its presigned URL (POST /access-object)',
   help: `Usage: presigned-url-nonce redeem ACCESS_URL [--output FILE] [--json]
        presigned-url-nonce redeem ACCESS_URL --url [--json]
 
-Uses the nonce once. Without --output the object goes to stdout; a progress bar is drawn on stderr for
+Uses the nonce once, with POST: running redeem is the confirmation, so it redeems nonces minted with
+--confirm (whose GET only shows a page) as well as the others. Without --output the object goes to stdout; a progress bar is drawn on stderr for
 downloads over 1 MiB when stderr is a terminal (and the bytes do not go to it). A refused nonce (unknown,
 used up, expired, revoked) exits 3. Quote the URL in a shell: it holds '?' and the nonce.
 
@@ -53,6 +54,8 @@ used up, expired, revoked) exits 3. Quote the URL in a shell: it holds '?' and t
       throw new UsageError('--json needs --url or --output: the object itself goes to stdout.', 'redeem');
     }
     const common = {
+      // POST takes a use of any nonce; GET would only show a confirm nonce's offer.
+      method: 'POST' as const,
       ...(io.fetch === undefined ? {} : { fetch: io.fetch }),
       ...(io.sleep === undefined ? {} : { retry: { sleep: io.sleep } }),
     };

@@ -110,6 +110,17 @@ describe('presigned-url-nonce: producer commands', () => {
     expect(JSON.parse(json.calls[0]?.body ?? '')).toEqual({ key: 'hello.txt', maxUses: 2, expiresInSeconds: 60 });
   });
 
+  it('generate --confirm mints a link for a person; status says so', async () => {
+    const generated = await run(['generate', '--endpoint', LOCAL, '--key', 'hello.txt', '--confirm'], () =>
+      jsonResponse(201, generatedBody(LOCAL)),
+    );
+    expect(JSON.parse(generated.calls[0]?.body ?? '')).toEqual({ key: 'hello.txt', confirm: true });
+    const status = await run(['status', '--endpoint', LOCAL, '--id', NONCE_ID], () =>
+      jsonResponse(200, { ...statusBody(), confirm: true }),
+    );
+    expect(status.stdout).toMatch(/confirm +yes/);
+  });
+
   it('status: reads the endpoint and the local principal from the environment', async () => {
     const result = await run(['status', '--id', NONCE_ID, '--json'], () => jsonResponse(200, statusBody()), {
       env: { PRESIGNED_URL_NONCE_ENDPOINT: LOCAL, PRESIGNED_URL_NONCE_PRINCIPAL: 'alice' },
@@ -208,9 +219,13 @@ describe('presigned-url-nonce redeem', () => {
   const BIG = Buffer.alloc(3 * 1024 * 1024, 7);
   const object =
     (body: Buffer): Responder =>
-    (_request, index) =>
+    (request, index) =>
       index === 0
-        ? new Response(null, { status: 302, headers: { location: 'http://127.0.0.1:4569/b/k?sig=1' } })
+        ? // The CLI redeems with POST (any nonce, confirm or not), answered 303 See Other.
+          new Response(null, {
+            status: request.method === 'POST' ? 303 : 405,
+            headers: { location: 'http://127.0.0.1:4569/b/k?sig=1' },
+          })
         : new Response(body, {
             headers: { 'content-length': String(body.length), 'content-type': 'application/octet-stream' },
           });
@@ -266,7 +281,7 @@ describe('presigned-url-nonce redeem', () => {
   it('removes a half-written file when the download fails', async () => {
     const output = join(folder, 'broken.bin');
     const failing: Responder = (_request, index) => {
-      if (index === 0) return new Response(null, { status: 302, headers: { location: 'http://127.0.0.1:4569/b/k' } });
+      if (index === 0) return new Response(null, { status: 303, headers: { location: 'http://127.0.0.1:4569/b/k' } });
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(new Uint8Array(1024));

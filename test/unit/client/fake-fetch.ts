@@ -59,6 +59,7 @@ export const statusBody = () => ({
   maxUses: 2,
   usesLeft: 1,
   createdAt: '2030-01-01T00:00:00.000Z',
+  confirm: false,
 });
 
 /** A sleep that returns at once and remembers what it was asked to wait. */

@@ -66,6 +66,19 @@ describe('ProducerClient results', () => {
     });
   });
 
+  it('generate: sends confirm when asked; status reads confirm, false from a service that does not send it', async () => {
+    const { client, calls } = localClient((_request, index) =>
+      index === 0
+        ? jsonResponse(201, generatedBody(LOCAL))
+        : jsonResponse(200, index === 1 ? { ...statusBody(), confirm: true } : { ...statusBody(), confirm: undefined }),
+    );
+
+    await client.generate({ key: 'hello.txt', confirm: true });
+    expect(calls[0]?.body).toBe('{"key":"hello.txt","confirm":true}');
+    expect((await client.status(NONCE_ID)).confirm).toBe(true);
+    expect((await client.status(NONCE_ID)).confirm).toBe(false);
+  });
+
   it('revoke: resolves on 204 and sends DELETE', async () => {
     const { client, calls } = localClient(() => new Response(null, { status: 204 }));
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, ObjectDownloadError, PresignedUrlNonceError, redeem } from '../../../client/index.js';
+import {
+  ApiError,
+  ConfirmationRequiredError,
+  ObjectDownloadError,
+  PresignedUrlNonceError,
+  redeem,
+  UnexpectedResponseError,
+} from '../../../client/index.js';
 import { errorResponse, fakeFetch, jsonResponse, NONCE, recordingSleep } from './fake-fetch.js';
 
 const ACCESS_URL = `http://127.0.0.1:3000/access-object?nonce=${NONCE}`;
@@ -120,5 +127,56 @@ describe('redeem', () => {
       expect((error as Error).message).not.toContain(NONCE);
     }
     expect(recorder.calls).toEqual([]);
+  });
+
+  it("method 'POST': takes the 303 See Other, then fetches Location; a 302 to POST breaks the contract", async () => {
+    const recorder = fakeFetch((request, index) =>
+      index === 0
+        ? new Response(null, { status: request.method === 'POST' ? 303 : 405, headers: { location: PRESIGNED } })
+        : new Response(BYTES),
+    );
+    const redeemed = await redeem(ACCESS_URL, { as: 'bytes', method: 'POST', fetch: recorder.fetch });
+    expect(redeemed.body).toEqual(BYTES);
+    expect(recorder.calls.map((call) => call.method)).toEqual(['POST', 'GET']);
+
+    const wrong = fakeFetch(() => new Response(null, { status: 302, headers: { location: PRESIGNED } }));
+    expect(await rejection(redeem(ACCESS_URL, { as: 'bytes', method: 'POST', fetch: wrong.fetch }))).toBeInstanceOf(
+      UnexpectedResponseError,
+    );
+  });
+
+  it("method 'POST' as 'url': 200 {url, expiresAt}", async () => {
+    const recorder = fakeFetch(() => jsonResponse(200, { url: PRESIGNED, expiresAt: '2030-01-01T00:01:00.000Z' }));
+    const redeemed = await redeem(ACCESS_URL, { as: 'url', method: 'POST', fetch: recorder.fetch });
+    expect(redeemed.url).toBe(PRESIGNED);
+    expect(recorder.calls[0]).toMatchObject({ method: 'POST', headers: { accept: 'application/json' } });
+  });
+
+  it('GET of a confirm nonce: ConfirmationRequiredError from the JSON offer, with its expiry and uses', async () => {
+    const offer = {
+      confirm: true,
+      redeem: { method: 'POST', url: ACCESS_URL },
+      expiresAt: '2030-01-01T01:00:00.000Z',
+      usesLeft: 2,
+    };
+    const recorder = fakeFetch(() => jsonResponse(200, offer));
+    const error = await rejection(redeem(ACCESS_URL, { as: 'url', fetch: recorder.fetch }));
+    expect(error).toBeInstanceOf(ConfirmationRequiredError);
+    expect(error).toMatchObject({ expiresAt: new Date('2030-01-01T01:00:00Z'), usesLeft: 2 });
+    expect((error as Error).message).toMatch(/nothing was used.*POST/);
+    expect(recorder.calls).toHaveLength(1);
+  });
+
+  it('GET of a confirm nonce: ConfirmationRequiredError from the HTML page, and S3 is never asked', async () => {
+    const recorder = fakeFetch(
+      () =>
+        new Response('<!doctype html><form method="post">', {
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        }),
+    );
+    expect(await rejection(redeem(ACCESS_URL, { as: 'bytes', fetch: recorder.fetch }))).toBeInstanceOf(
+      ConfirmationRequiredError,
+    );
+    expect(recorder.calls).toHaveLength(1);
   });
 });
