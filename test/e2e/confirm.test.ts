@@ -107,6 +107,8 @@ describe('a nonce minted with confirm', () => {
 
     await expectNonceInvalid(await call(minted.accessUrl, { method: 'POST' }));
     await expectNonceInvalid(await call(minted.accessUrl));
+    // A browser asking for HTML first gets the same JSON: one template per Gateway Response, as on AWS.
+    await expectNonceInvalid(await call(minted.accessUrl, { headers: { Accept: 'text/html,*/*;q=0.8' } }));
     expect((await status(minted.nonceId)).status).toBe(404);
   });
 

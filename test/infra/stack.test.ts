@@ -547,6 +547,18 @@ describe('the REST API', () => {
     }
   });
 
+  it('gives every gateway response one JSON template and the API no binary media types', () => {
+    // Whether API Gateway picks a Gateway Response template by Accept is not documented (docs/aws-behaviour.md):
+    // one template, so every client, a browser too, gets the JSON answer. Without binaryMediaTypes a Lambda
+    // proxy's text body (the confirmation page) reaches the client as it is.
+    for (const response of Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'))) {
+      expect(Object.keys(response.Properties.ResponseTemplates)).toEqual(['application/json']);
+    }
+    for (const api of Object.values(template.findResources('AWS::ApiGateway::RestApi'))) {
+      expect(api.Properties.BinaryMediaTypes).toBeUndefined();
+    }
+  });
+
   it('answers authorizer faults (both response types) 503 service_unavailable with Retry-After, denials 403 nonce_invalid', () => {
     // A thrown authorizer error, a timeout or an unusable result is AUTHORIZER_CONFIGURATION_ERROR on AWS.
     for (const type of ['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE']) {

@@ -27,7 +27,16 @@ describe('producer management against the emulators', () => {
     expect(first.statusCode).toBe(200);
     const body = JSON.parse(first.body);
     expect(body).toMatchObject({ nonceId, key: 'hello.txt', maxUses: 2, usesLeft: 2 });
-    expect(Object.keys(body).sort()).toEqual(['createdAt', 'expiresAt', 'key', 'maxUses', 'nonceId', 'usesLeft']);
+    expect(Object.keys(body).sort()).toEqual([
+      'confirm',
+      'createdAt',
+      'expiresAt',
+      'key',
+      'maxUses',
+      'nonceId',
+      'usesLeft',
+    ]);
+    expect(body.confirm).toBe(false);
     expect(first.body).not.toContain(nonce);
 
     await stack.redeem(nonce);
