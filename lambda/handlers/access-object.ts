@@ -7,8 +7,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../core/errors.js';
-import type { Grant } from '../core/redeem-nonce.js';
-import { type RedeemNonceDeps, redeemNonce } from '../core/redeem-nonce.js';
+import { type Grant, type RedeemNonceDeps, redeemNonce } from '../core/redeem-nonce.js';
 import { takesUse, toIsoSeconds } from '../core/rules.js';
 import { loadAccessObjectConfig } from '../shared/config.js';
 import { bodyBytes, errorResponse, headerOf, json, mediaTypeOf, NO_STORE } from '../shared/http.js';
