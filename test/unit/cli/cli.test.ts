@@ -130,6 +130,41 @@ describe('presigned-url-nonce: producer commands', () => {
     expect(result.stdout).toContain('key        reports/q1.pdf');
   });
 
+  // One nonceId in 64 starts with "-" (base64url): node's parseArgs alone takes it for an option and
+  // refuses `--id -abc…` as ambiguous (exit 2). That was the flaky CLI e2e case.
+  it.each([
+    ['-', `-${NONCE_ID.slice(1)}`],
+    ['--', `--${NONCE_ID.slice(2)}`],
+  ])('status and revoke take a nonceId that starts with %s', async (_, nonceId) => {
+    const status = await run(['status', '--endpoint', LOCAL, '--id', nonceId], () => jsonResponse(200, statusBody()));
+    expect(status.code, status.stderr).toBe(EXIT.ok);
+    expect(status.calls[0]?.url).toBe(`${LOCAL}/nonces/${nonceId}`);
+
+    const revoke = await run(
+      ['revoke', '--id', nonceId, '--endpoint', LOCAL],
+      () => new Response(null, { status: 204 }),
+    );
+    expect(revoke.code, revoke.stderr).toBe(EXIT.ok);
+    expect(revoke.stdout).toBe(`revoked ${nonceId}\n`);
+  });
+
+  it('generate takes a key that starts with "-"; an option name after a valued option is still not a value', async () => {
+    const generated = await run(['generate', '--endpoint', LOCAL, '--key', '-draft.txt'], () =>
+      jsonResponse(201, generatedBody(LOCAL)),
+    );
+    expect(generated.code, generated.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(generated.calls[0]?.body ?? '')).toEqual({ key: '-draft.txt' });
+
+    for (const argv of [
+      ['generate', '--endpoint', LOCAL, '--key', '--json'],
+      ['status', '--id', '--endpoint', LOCAL],
+      ['status', '--endpoint', LOCAL, '--id', '-h'],
+    ]) {
+      const result = await run(argv);
+      expect(result.calls, argv.join(' ')).toEqual([]);
+    }
+  });
+
   it('revoke: 204 prints what was revoked', async () => {
     const result = await run(['revoke', '--endpoint', LOCAL, '--id', NONCE_ID, '--principal', 'bob'], () => {
       return new Response(null, { status: 204 });
