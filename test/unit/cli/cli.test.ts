@@ -49,7 +49,30 @@ const run = async (
   return { code, stdout: stdout.text, stderr: stderr.text, calls: recorder.calls, delays };
 };
 
+const refusedConnection: Responder = () => {
+  throw new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+};
+
+/** The API's 302, then S3's answer with this status. */
+const redirectThen =
+  (status: number): Responder =>
+  (_request, index) =>
+    index === 0
+      ? new Response(null, { status: 302, headers: { location: 'http://127.0.0.1:4569/b/k?sig=1' } })
+      : new Response('object', { status });
+
 describe('presigned-url-nonce: usage', () => {
+  it('--version prints the package version, exit 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const argv of [['--version'], ['-v']]) {
+      const result = await run(argv);
+      expect(result.code, argv[0]).toBe(EXIT.ok);
+      expect(result.stdout, argv[0]).toBe(`${version}\n`);
+    }
+  });
+
   it('prints help for the program and for every command, exit 0', async () => {
     const main = await run(['--help']);
     expect(main.code).toBe(EXIT.ok);
@@ -79,6 +102,8 @@ describe('presigned-url-nonce: usage', () => {
     [['redeem', ACCESS_URL, ACCESS_URL], /One ACCESS_URL only/],
     [['redeem', ACCESS_URL, '--json'], /--json needs --url or --output/],
     [['redeem', ACCESS_URL, '--url', '--output', 'f'], /exclude each other/],
+    [['redeem', 'not a url'], /ACCESS_URL is not an http\(s\) URL/],
+    [['redeem', 'ftp://127.0.0.1/access-object?nonce=x', '--url'], /ACCESS_URL is not an http\(s\) URL/],
     [
       ['status', '--endpoint', 'https://abc.execute-api.us-east-1.amazonaws.com/prod', '--id', 'x', '--principal', 'p'],
       /local mode only/,
@@ -206,6 +231,28 @@ describe('presigned-url-nonce: exit codes for failures', () => {
     expect(result.calls).toHaveLength(3);
     expect(result.delays).toEqual([2000, 2000]);
     expect(result.stderr).toContain('retry after 2 s');
+  });
+
+  it('--json names every failure with a snake_case code, as the API does', async () => {
+    const failures: [string[], Responder, string][] = [
+      [['status', '--endpoint', LOCAL, '--id', NONCE_ID], refusedConnection, 'network_error'],
+      [
+        ['status', '--endpoint', LOCAL, '--id', NONCE_ID],
+        () => new Response('<html>', { status: 502 }),
+        'unexpected_response',
+      ],
+      [['status', '--endpoint', LOCAL], () => jsonResponse(200, statusBody()), 'usage_error'],
+      [['redeem', 'not a url', '--url'], () => jsonResponse(200, {}), 'usage_error'],
+      [['redeem', ACCESS_URL, '--output', join(tmpdir(), 'x.bin')], redirectThen(403), 'object_download_failed'],
+      [['redeem', ACCESS_URL, '--output', join(tmpdir(), 'no-such-folder', 'x.bin')], redirectThen(200), 'local_error'],
+    ];
+    for (const [argv, responder, code] of failures) {
+      const result = await run([...argv, '--json'], responder);
+      const body = JSON.parse(result.stdout) as { error: string; message: string };
+      expect(body.error, argv.join(' ')).toBe(code);
+      expect(body.error).toMatch(/^[a-z]+(_[a-z]+)*$/);
+      expect(typeof body.message).toBe('string');
+    }
   });
 
   it('exits 4 when nothing answers, 1 for an answer outside the contract', async () => {
