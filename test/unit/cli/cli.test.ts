@@ -96,6 +96,15 @@ describe('presigned-url-nonce: usage', () => {
     [['generate', '--endpoint', LOCAL, '--key', 'k', '--expires-in', '0'], /--expires-in must be a whole number/],
     [['generate', '--endpoint', LOCAL, '--kye', 'k'], /Unknown option '--kye'/],
     [['status', '--endpoint', LOCAL], /--id is required/],
+    [
+      ['generate', '--endpoint', LOCAL, '--key', 'k', '--filename', 'a.pdf', '--content-disposition', 'inline'],
+      /exclude each other/,
+    ],
+    [
+      ['generate', '--endpoint', LOCAL, '--key', 'k', '--content-disposition', 'attachment; filename="é.pdf"'],
+      /printable ASCII.*--filename/,
+    ],
+    [['generate', '--endpoint', LOCAL, '--key', 'k', '--filename', ''], /file name/],
     [['status', '--endpoint', 'nope', '--id', NONCE_ID], /is not a URL/],
     [['revoke', '--endpoint', LOCAL, '--id'], /argument missing/],
     [['redeem'], /ACCESS_URL is required/],
@@ -133,6 +142,18 @@ describe('presigned-url-nonce: producer commands', () => {
     );
     expect(JSON.parse(json.stdout)).toEqual(generatedBody(LOCAL));
     expect(JSON.parse(json.calls[0]?.body ?? '')).toEqual({ key: 'hello.txt', maxUses: 2, expiresInSeconds: 60 });
+  });
+
+  it('generate --filename sends a Content-Disposition S3 can echo, the exact name in filename*', async () => {
+    const result = await run(['generate', '--endpoint', LOCAL, '--key', 'k', '--filename', 'résumé 2026.pdf'], () =>
+      jsonResponse(201, generatedBody(LOCAL)),
+    );
+
+    expect(result.code, result.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(result.calls[0]?.body ?? '')).toEqual({
+      key: 'k',
+      responseContentDisposition: `attachment; filename="r_sum_ 2026.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%202026.pdf`,
+    });
   });
 
   it('status: reads the endpoint and the local principal from the environment', async () => {
