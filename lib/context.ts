@@ -93,7 +93,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** The same bound the functions enforce on PRESIGN_TTL_SECONDS. */
+/** The same bounds the functions enforce on PRESIGN_TTL_SECONDS (the minimum: signing times are whole seconds). */
+export const PRESIGN_TTL_MIN_SECONDS = 10;
 export const PRESIGN_TTL_MAX_SECONDS = 300;
 
 type Lookup = (key: ContextKey) => unknown;
@@ -273,7 +274,11 @@ export const readSettings = (lookup: Lookup): StackSettings => {
     throttlingBurstLimit: number(lookup, 'throttlingBurstLimit', { min: 1, max: 5_000, integer: true }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     requireMfa: boolean(lookup, 'requireMfa'),
-    presignTtlSeconds: number(lookup, 'presignTtlSeconds', { min: 1, max: PRESIGN_TTL_MAX_SECONDS, integer: true }),
+    presignTtlSeconds: number(lookup, 'presignTtlSeconds', {
+      min: PRESIGN_TTL_MIN_SECONDS,
+      max: PRESIGN_TTL_MAX_SECONDS,
+      integer: true,
+    }),
     // The same ranges the functions accept for MAX_EXPIRES_IN_SECONDS and MAX_USES_LIMIT.
     maxExpiresInSeconds: number(lookup, 'maxExpiresInSeconds', { min: 1, max: 31_536_000, integer: true }),
     maxUsesLimit: number(lookup, 'maxUsesLimit', { min: 1, max: 1_000_000, integer: true }),

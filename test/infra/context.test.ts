@@ -91,8 +91,10 @@ describe('readSettings', () => {
     ['removalPolicy', 'RETAIN', /removalPolicy/],
     ['rateLimitPer5Min', 'lots', /rateLimitPer5Min.*whole number from 10 to 2000000000, got "lots"/],
     ['rateLimitPer5Min', 5, /rateLimitPer5Min.*got 5/],
-    ['presignTtlSeconds', 301, /presignTtlSeconds.*from 1 to 300, got 301/],
+    ['presignTtlSeconds', 301, /presignTtlSeconds.*from 10 to 300, got 301/],
     ['presignTtlSeconds', '0', /presignTtlSeconds/],
+    // The signing time is rounded down to the second: a URL of 1 s could be expired on arrival.
+    ['presignTtlSeconds', 9, /presignTtlSeconds.*from 10 to 300, got 9/],
     ['presignTtlSeconds', 1.5, /presignTtlSeconds/],
     ['maxExpiresInSeconds', 31_536_001, /maxExpiresInSeconds/],
     ['maxUsesLimit', '', /maxUsesLimit/],
