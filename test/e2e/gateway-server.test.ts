@@ -135,6 +135,20 @@ describe('the API Gateway emulator: the event a handler gets', () => {
     expect(lastEvent()).toMatchObject({ resource: '/items/special', pathParameters: null });
   });
 
+  it('hands parameters and headers named after Object.prototype members over as own keys, as JSON does', async () => {
+    await fetch(`${base}/items?__proto__=a&constructor=b&constructor=c&toString=d`, {
+      method: 'POST',
+      headers: [['valueOf', 'e']],
+    });
+    const event = lastEvent();
+    expect(Object.hasOwn(event.queryStringParameters ?? {}, '__proto__')).toBe(true);
+    expect(event.queryStringParameters?.['__proto__']).toBe('a');
+    expect(event.queryStringParameters?.toString).toBe('d');
+    expect(event.multiValueQueryStringParameters?.constructor).toEqual(['b', 'c']);
+    expect(event.headers.valueOf).toBe('e');
+    expect(Object.getPrototypeOf(event.headers)).toBe(Object.prototype);
+  });
+
   it('runs the authorizer on every request and hands its context over stringified', async () => {
     await fetch(`${base}/guarded?token=t`);
     await fetch(`${base}/guarded?token=t`);
