@@ -16,6 +16,17 @@ export interface AccessObjectDeps extends RedeemNonceDeps {
 /** The presigned URL must not leak through a Referer header or sit in a cache. */
 const REDIRECT_HEADERS = { ...NO_STORE, 'Referrer-Policy': 'no-referrer' };
 
+/**
+ * The 302's own Content-Type and a short note (RFC 9110 15.4.3): without one, API Gateway labels a Lambda
+ * proxy answer application/json (docs/aws-behaviour.md), which an empty body is not. The note does not
+ * repeat the presigned URL: it is in Location only.
+ */
+const redirectTo = (url: string): APIGatewayProxyResult => ({
+  statusCode: 302,
+  headers: { ...REDIRECT_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', Location: url },
+  body: 'Found: redirecting to the object.\n',
+});
+
 const wantsJson = (event: APIGatewayProxyEvent): boolean =>
   mediaTypeOf(headerOf(event, 'accept')?.split(',', 1)[0]) === 'application/json';
 
@@ -42,7 +53,7 @@ export const makeAccessObjectHandler =
             REDIRECT_HEADERS,
           );
         }
-        return { statusCode: 302, headers: { ...REDIRECT_HEADERS, Location: redemption.url }, body: '' };
+        return redirectTo(redemption.url);
       } catch (error: unknown) {
         if (error instanceof NonceInvalidError) {
           deps.metrics.denied(error.reason);

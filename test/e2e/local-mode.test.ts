@@ -63,6 +63,8 @@ describe('local mode over HTTP: the producer → consumer flow', () => {
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('cache-control')).toBe('no-store');
     expect(redirect.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(redirect.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await redirect.text()).not.toContain('X-Amz-Signature');
     const location = redirect.headers.get('location') ?? '';
     expect(location.startsWith(`${local.s3Endpoint}/${local.bucketName}/flow/random.bin?`)).toBe(true);
     expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('30');
