@@ -190,7 +190,7 @@ export const checkCidr = (cidr: string): string | undefined => {
 
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 // Bucket naming rules: 3-63 characters, lower case, digits, dots and hyphens, starting and ending alphanumeric.
-const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Deliberately plain: enough to catch a typo or a missing value before SNS sends a confirmation nowhere.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;

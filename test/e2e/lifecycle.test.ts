@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, type RunningLocal, spawnLocal, startLocal, survivors } from './local-process.js';
+import { childPids, type RunningLocal, signalAndWait, spawnLocal, startLocal, survivors } from './local-process.js';
 
 /**
  * Start, stop and restart: the process-level promises of `npm start`. One data folder, two runs in a
@@ -85,6 +85,41 @@ describe('npm start: lifecycle', () => {
         `error: port ${port} on 127.0.0.1 is already in use; set ${variable} to a free port (or ${variable}=0 for any free port).`,
       );
       expect(clash.stdout()).not.toMatch(/^ready:/m);
+    },
+  );
+
+  // Each once passed silently (LOUD logged at INFO), failed with a raw ENOTDIR, or hung (/proc).
+  const badSettings: [string, string, RegExp][] = [
+    [
+      'POWERTOOLS_LOG_LEVEL',
+      'LOUD',
+      /^error: Environment variable POWERTOOLS_LOG_LEVEL must be one of .*, got "LOUD"\.$/,
+    ],
+    ['LOCAL_DATA_DIR', '/etc/passwd', /^error: Environment variable LOCAL_DATA_DIR is not a directory/],
+    [
+      'LOCAL_DATA_DIR',
+      '/proc/presigned-url-nonce-e2e',
+      /^error: Environment variable LOCAL_DATA_DIR cannot be created/,
+    ],
+    ['PRESIGN_TTL_SECONDS', '5', /^error: Environment variable PRESIGN_TTL_SECONDS must be from 10 to 300, got 5\.$/],
+  ];
+  it.concurrent.for(badSettings)(
+    'exits 1 with one line naming %s=%s, before it serves',
+    async ([variable, value, message], { expect }) => {
+      const bad = spawnLocal({ [variable]: value });
+
+      // A process that hangs fails the test rather than outliving it.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<undefined>((done) => {
+        timer = setTimeout(() => done(undefined), 20_000);
+      });
+      const exit = await Promise.race([bad.exited, hung]);
+      clearTimeout(timer);
+      if (exit === undefined) await signalAndWait(bad, 'SIGKILL');
+
+      expect(exit?.code).toBe(1);
+      expect(bad.stderr().trim().split('\n')).toEqual([expect.stringMatching(message)]);
+      expect(bad.stdout()).not.toMatch(/^ready:/m);
     },
   );
 
