@@ -52,7 +52,7 @@ describe('npm start: lifecycle', () => {
   });
 
   it('keeps the table and the bucket in LOCAL_DATA_DIR across the restart', async () => {
-    second = await startLocal({ LOCAL_DATA_DIR: dataDir });
+    second = await startLocal({ LOCAL_DATA_DIR: dataDir, PUBLIC_BASE_URL: 'http://files.example.test:8080/' });
 
     const redirect = await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
@@ -60,6 +60,19 @@ describe('npm start: lifecycle', () => {
     expect(Buffer.from(await object.arrayBuffer()).equals(bytes)).toBe(true);
     // The second and last use was the one above.
     expect((await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it('builds accessUrl from PUBLIC_BASE_URL, as the stack does, and says so at start-up', async () => {
+    if (second === undefined) throw new Error('the restarted stack is not running');
+    const minted = await fetch(`${second.url}/generate-url`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: 'kept.bin' }),
+    });
+    const { accessUrl, nonce } = (await minted.json()) as { accessUrl: string; nonce: string };
+    expect(accessUrl).toBe(`http://files.example.test:8080/access-object?nonce=${nonce}`);
+    expect(second.stdout()).toContain('accessUrl: http://files.example.test:8080/access-object?nonce=…');
+    expect(second.stderr()).toContain('GET /nonces/{nonceId} and DELETE /nonces/{nonceId} are NOT authenticated');
   });
 
   // Concurrent: each is a short-lived process that must fail on its own, before loading anything heavy.
