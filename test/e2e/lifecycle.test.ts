@@ -136,6 +136,21 @@ describe('npm start: lifecycle', () => {
     },
   );
 
+  // Nothing can run in a process killed with SIGKILL: its children must notice by themselves. On
+  // LOCAL_DYNAMODB=dynamodb-local (npm run test:dynamodb-local, where java is installed) that is the JVM.
+  it('leaves no child process behind when it is killed with SIGKILL', async () => {
+    const killed = await startLocal();
+    const children = childPids(killed.pid);
+    if (process.env.LOCAL_DYNAMODB === 'dynamodb-local') {
+      expect([...children.values()].some((command) => command.includes('DynamoDBLocal.jar'))).toBe(true);
+    }
+
+    const exit = await killed.stop('SIGKILL');
+
+    expect(exit.signal).toBe('SIGKILL');
+    expect(await survivors(children, 5_000)).toEqual([]);
+  });
+
   it('exits 0 within 2 s of SIGINT too', async () => {
     if (second === undefined) throw new Error('the restarted stack is not running');
     const children = childPids(second.pid);
