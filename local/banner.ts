@@ -16,7 +16,8 @@ const accessUrlLines = (config: LocalConfig, url: string): string[] => {
     lines.push(
       `  note: HOST=${config.host} listens on every interface, but accessUrls name ${new URL(url).host},`,
       '  which no other machine can use: set PUBLIC_BASE_URL to the address consumers reach,',
-      `  e.g. PUBLIC_BASE_URL=http://<this machine>:${new URL(url).port}`,
+      `  e.g. PUBLIC_BASE_URL=http://<this machine>:${new URL(url).port}. (The presigned URLs a redemption`,
+      '  redirects to name the S3 emulator at HOST too: local mode serves this machine only.)',
     );
   }
   return lines;
