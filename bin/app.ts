@@ -1,7 +1,17 @@
 /**
  * The CDK app (`cdk.json` "app"). Synthesizes offline: no AWS credentials, no lookups, no Docker.
- * The CLI sets CDK_OUTDIR, so the app synthesizes itself when this module finishes.
+ * The CLI sets CDK_OUTDIR, so the app synthesizes itself when this module finishes; an invalid or
+ * unknown context option exits 1 first, before anything is synthesized.
  */
 import { createApp } from '../lib/app.js';
+import { ContextError } from '../lib/context.js';
+import { UnknownContextOptionError } from '../lib/context-options.js';
 
-createApp();
+try {
+  createApp();
+} catch (error: unknown) {
+  // A bad option is the user's to fix: one sentence, not a stack trace (the CDK CLI adds its own line).
+  if (!(error instanceof ContextError || error instanceof UnknownContextOptionError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exit(1);
+}

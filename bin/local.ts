@@ -5,6 +5,7 @@
 import { ConfigError } from '../lambda/shared/env.js';
 import { bannerLines, UNAUTHENTICATED_WARNING } from '../local/banner.js';
 import { fixedPorts, type LocalConfig, loadLocalConfig, PORT_VARIABLES } from '../local/config.js';
+import { prepareDataDir } from '../local/data-dir.js';
 import type { LocalStack } from '../local/local-stack.js';
 import { assertPortFree, PortInUseError } from '../local/net.js';
 
@@ -42,6 +43,8 @@ const config = configFrom(process.env);
  * binds report it the same way).
  */
 const start = async (): Promise<LocalStack> => {
+  // Before either emulator writes there: a file, an unwritable folder or /proc is named, never a hang.
+  if (config.dataDir !== undefined) await prepareDataDir(config.dataDir);
   for (const [service, port] of fixedPorts(config)) await assertPortFree(config.host, port, service);
   const { startLocalStack } = await import('../local/local-stack.js');
   return startLocalStack(config);

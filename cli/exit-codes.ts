@@ -1,4 +1,11 @@
-import { ApiError, NetworkError } from '../client/index.js';
+import {
+  ApiError,
+  NetworkError,
+  ObjectDownloadError,
+  PresignedUrlNonceError,
+  SigningError,
+  UnexpectedResponseError,
+} from '../client/index.js';
 
 /** The CLI's exit codes: a script can branch on them without reading any output. */
 export const EXIT = {
@@ -36,4 +43,20 @@ export const exitCodeFor = (error: unknown): ExitCode => {
   }
   if (error instanceof NetworkError) return EXIT.unavailable;
   return EXIT.failure;
+};
+
+/**
+ * The `error` of a `--json` failure: the API's own code for an ApiError, else a snake_case code of the
+ * same kind, so a script reads one vocabulary.
+ */
+export const errorCodeFor = (error: unknown): string => {
+  if (error instanceof ApiError) return error.code;
+  if (error instanceof UsageError) return 'usage_error';
+  if (error instanceof NetworkError) return 'network_error';
+  if (error instanceof SigningError) return 'signing_error';
+  if (error instanceof UnexpectedResponseError) return 'unexpected_response';
+  if (error instanceof ObjectDownloadError) return 'object_download_failed';
+  if (error instanceof PresignedUrlNonceError) return 'client_error';
+  // A local failure: writing --output, for one.
+  return 'local_error';
 };

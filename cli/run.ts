@@ -3,8 +3,9 @@ import type { Command } from './commands/command.js';
 import { generateCommand, revokeCommand, statusCommand } from './commands/producer.js';
 import { redeemCommand } from './commands/redeem.js';
 import { smokeCommand } from './commands/smoke.js';
-import { EXIT, type ExitCode, exitCodeFor, UsageError } from './exit-codes.js';
+import { EXIT, type ExitCode, errorCodeFor, exitCodeFor, UsageError } from './exit-codes.js';
 import { type CliIo, writeJson, writeLine } from './io.js';
+import { VERSION } from './version.js';
 
 export const PROGRAM = 'presigned-url-nonce';
 
@@ -19,7 +20,7 @@ One-time (or N-time), expiring, revocable links to private S3 objects.
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
-Run '${PROGRAM} <command> --help' for a command's options.
+Run '${PROGRAM} <command> --help' for a command's options; '${PROGRAM} --version' for the version.
 
 Exit codes: 0 ok, 1 other failure, 2 usage, 3 denied or not found, 4 service unavailable (retry later).`;
 };
@@ -36,8 +37,8 @@ const report = (error: unknown, io: CliIo, json: boolean): void => {
     if (error instanceof ApiError) {
       writeJson(io.stdout, { error: error.code, message: error.message, status: error.status });
     } else {
-      const kind = error instanceof UsageError ? 'usage' : error instanceof Error ? error.name : 'error';
-      writeJson(io.stdout, { error: kind, message: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      writeJson(io.stdout, { error: errorCodeFor(error), message });
     }
     return;
   }
@@ -61,6 +62,10 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<ExitCo
     const stream = name === undefined ? io.stderr : io.stdout;
     writeLine(stream, mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(io.stdout, VERSION);
+    return EXIT.ok;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) {

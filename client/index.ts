@@ -2,6 +2,7 @@
  * presigned-url-nonce/client: a typed client for producers (SigV4-signed generate, status, revoke) and
  * the consumer's `redeem`. See README.md, "Producers and consumers", and docs/openapi.yaml.
  */
+export { type ContentDispositionOptions, contentDispositionFor } from './content-disposition.js';
 export {
   ApiError,
   ConfirmationRequiredError,

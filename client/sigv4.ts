@@ -60,7 +60,8 @@ export interface SignerOptions {
 
 /** Repeated query parameters become an array, as SignatureV4 expects them. */
 const queryOf = (url: URL): Record<string, string | string[]> => {
-  const query: Record<string, string | string[]> = {};
+  // No prototype: a parameter named __proto__ or toString is a key, not a member of Object.prototype.
+  const query = Object.create(null) as Record<string, string | string[]>;
   for (const [name, value] of url.searchParams) {
     const previous = query[name];
     query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];

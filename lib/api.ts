@@ -39,6 +39,8 @@ export const NONCE_QUERY_PARAMETER = 'nonce';
 // import lambda/, so a test holds the two equal.
 export const KEY_MAX_LENGTH = 1024;
 export const DISPOSITION_MAX_LENGTH = 512;
+/** Printable ASCII only: what S3 can echo as a header (PRINTABLE_ASCII there; a test holds them equal). */
+export const DISPOSITION_PATTERN = '^[\\x20-\\x7e]*$';
 
 /**
  * The POST /generate-url body, as a JSON-schema model. Defence in depth only: the Lambda still checks
@@ -55,7 +57,11 @@ export const GENERATE_URL_REQUEST_SCHEMA: apigateway.JsonSchema = {
     key: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: KEY_MAX_LENGTH },
     expiresInSeconds: { type: apigateway.JsonSchemaType.INTEGER, minimum: 1 },
     maxUses: { type: apigateway.JsonSchemaType.INTEGER, minimum: 1 },
-    responseContentDisposition: { type: apigateway.JsonSchemaType.STRING, maxLength: DISPOSITION_MAX_LENGTH },
+    responseContentDisposition: {
+      type: apigateway.JsonSchemaType.STRING,
+      maxLength: DISPOSITION_MAX_LENGTH,
+      pattern: DISPOSITION_PATTERN,
+    },
     confirm: { type: apigateway.JsonSchemaType.BOOLEAN },
   },
 };

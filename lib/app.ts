@@ -6,6 +6,7 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { settingsFromContext } from './context.js';
+import { checkContextOptions } from './context-options.js';
 import { PresignedUrlNonceStack } from './presigned-url-nonce-stack.js';
 
 export interface PresignedUrlNonceApp {
@@ -15,6 +16,8 @@ export interface PresignedUrlNonceApp {
 
 export const createApp = (props: AppProps = {}): PresignedUrlNonceApp => {
   const app = new App(props);
+  // Every key it was given, cdk.json's and `-c`'s: an unknown one is a typo that would deploy a default.
+  checkContextOptions(app.node.getAllContext());
   const settings = settingsFromContext(app.node);
   // Environment-agnostic on purpose: synthesis needs no account, no region and no lookups.
   const stack = new PresignedUrlNonceStack(app, settings.stackName, { settings });

@@ -8,6 +8,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Node } from 'constructs';
+import { stackNameLengthProblem } from './name-limits.js';
 
 export type RemovalPolicyName = 'retain' | 'destroy';
 /**
@@ -117,7 +118,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** The same bound the functions enforce on PRESIGN_TTL_SECONDS. */
+/** The same bounds the functions enforce on PRESIGN_TTL_SECONDS (the minimum: signing times are whole seconds). */
+export const PRESIGN_TTL_MIN_SECONDS = 10;
 export const PRESIGN_TTL_MAX_SECONDS = 300;
 
 type Lookup = (key: ContextKey) => unknown;
@@ -193,6 +195,21 @@ const oneOf = <T extends string>(lookup: Lookup, key: ContextKey, allowed: reado
 const ipv4ToNumber = (address: string): number =>
   address.split('.').reduce((total, octet) => total * 256 + Number(octet), 0);
 
+/** An IPv6 address (as net.isIPv6 accepts it, without a zone) as a 128-bit number. */
+const ipv6ToBigInt = (address: string): bigint => {
+  // An embedded IPv4 tail (::ffff:192.0.2.1) becomes its two 16-bit groups.
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
+  const text =
+    tail === undefined
+      ? address
+      : `${address.slice(0, -tail.length)}${(ipv4ToNumber(tail) >>> 16).toString(16)}:${(ipv4ToNumber(tail) & 0xffff).toString(16)}`;
+  const [head = '', rest] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = rest === undefined || rest === '' ? [] : rest.split(':');
+  const groups = rest === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.reduce((total, group) => (total << 16n) + BigInt(Number.parseInt(group, 16)), 0n);
+};
+
 /** WAF IP sets take IPv4 and IPv6 CIDR blocks, prefix /1 and longer, without host bits. */
 export const checkCidr = (cidr: string): string | undefined => {
   const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
@@ -204,8 +221,11 @@ export const checkCidr = (cidr: string): string | undefined => {
     if (ipv4ToNumber(address) % 2 ** hostBits !== 0) return `"${cidr}" has host bits set after /${prefix}.`;
     return undefined;
   }
-  if (isIPv6(address)) {
+  if (isIPv6(address) && !address.includes('%')) {
     if (!(prefix >= 1 && prefix <= 128)) return `"${cidr}": an IPv6 prefix must be /1 to /128.`;
+    // WAF refuses a block with host bits set when the stack deploys (2001:db8::1/32).
+    if (ipv6ToBigInt(address) % 2n ** BigInt(128 - prefix) !== 0n)
+      return `"${cidr}" has host bits set after /${prefix}.`;
     return undefined;
   }
   return `"${cidr}" is not an IPv4 or IPv6 CIDR block (for example 203.0.113.0/24 or 2001:db8::/32).`;
@@ -291,7 +311,7 @@ const apiLogLevel = (lookup: Lookup): ApiLogLevel => {
 
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i;
 // Bucket naming rules: 3-63 characters, lower case, digits, dots and hyphens, starting and ending alphanumeric.
-const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Deliberately plain: enough to catch a typo or a missing value before SNS sends a confirmation nowhere.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -322,6 +342,8 @@ export const readSettings = (lookup: Lookup): StackSettings => {
   if (!STACK_NAME.test(stackName)) {
     throw new ContextError('stackName', `expected a CloudFormation stack name, got "${stackName}".`);
   }
+  const tooLong = stackNameLengthProblem(stackName);
+  if (tooLong !== undefined) throw new ContextError('stackName', tooLong);
 
   const allowedOrigins = list(lookup, 'allowedOrigins');
   for (const origin of allowedOrigins) {
@@ -389,7 +411,11 @@ export const readSettings = (lookup: Lookup): StackSettings => {
     consumerThrottlingBurstLimit: number(lookup, 'consumerThrottlingBurstLimit', { min: 1, max: 5_000, integer: true }),
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     requireMfa: boolean(lookup, 'requireMfa'),
-    presignTtlSeconds: number(lookup, 'presignTtlSeconds', { min: 1, max: PRESIGN_TTL_MAX_SECONDS, integer: true }),
+    presignTtlSeconds: number(lookup, 'presignTtlSeconds', {
+      min: PRESIGN_TTL_MIN_SECONDS,
+      max: PRESIGN_TTL_MAX_SECONDS,
+      integer: true,
+    }),
     // The same ranges the functions accept for MAX_EXPIRES_IN_SECONDS and MAX_USES_LIMIT.
     maxExpiresInSeconds: number(lookup, 'maxExpiresInSeconds', { min: 1, max: 31_536_000, integer: true }),
     maxUsesLimit: number(lookup, 'maxUsesLimit', { min: 1, max: 1_000_000, integer: true }),

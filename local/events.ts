@@ -31,9 +31,15 @@ const REGION = 'us-east-1';
 export const methodArnOf = (request: GatewayRequest): string =>
   `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${API_ID}/${request.stage}/${request.method}${request.path}`;
 
+/**
+ * A map without a prototype: a client's parameter or header named `__proto__`, `constructor` or
+ * `toString` is a key like any other, never a member of Object.prototype read as a value.
+ */
+export const emptyMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 const single = (pairs: ReadonlyArray<readonly [string, string]>): Record<string, string> | null => {
   if (pairs.length === 0) return null;
-  const out: Record<string, string> = {};
+  const out = emptyMap<string>();
   // API Gateway keeps the last value of a repeated name in the single-value map.
   for (const [name, value] of pairs) out[name] = value;
   return out;
@@ -41,7 +47,7 @@ const single = (pairs: ReadonlyArray<readonly [string, string]>): Record<string,
 
 const multi = (pairs: ReadonlyArray<readonly [string, string]>): Record<string, string[]> | null => {
   if (pairs.length === 0) return null;
-  const out: Record<string, string[]> = {};
+  const out = emptyMap<string[]>();
   for (const [name, value] of pairs) out[name] = [...(out[name] ?? []), value];
   return out;
 };

@@ -5,7 +5,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../lib/gateway-responses.js';
-import { buildProxyEvent, buildRequestAuthorizerEvent, type GatewayRequest } from './events.js';
+import { buildProxyEvent, buildRequestAuthorizerEvent, emptyMap, type GatewayRequest } from './events.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type RequestAuthorizer = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -72,13 +72,20 @@ const allows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean 
  */
 const integrationContextOf = (result: APIGatewayAuthorizerResult): Record<string, string> | undefined => {
   if (typeof result.principalId !== 'string' || typeof result.policyDocument !== 'object') return undefined;
-  const context: Record<string, string> = {};
+  const context = emptyMap<string>();
   for (const [key, value] of Object.entries(result.context ?? {})) {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     context[key] = String(value);
   }
-  return { ...context, principalId: result.principalId };
+  context.principalId = result.principalId;
+  return context;
 };
+
+/**
+ * The event as Lambda hands it to a function: JSON, parsed. Every key an own property of a plain object,
+ * as JSON.parse builds them (`__proto__` included), whatever maps the gateway built it from.
+ */
+const asDelivered = <T>(event: T): T => JSON.parse(JSON.stringify(event)) as T;
 
 const withTimeout = async <T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> => {
   let timer: NodeJS.Timeout | undefined;
@@ -108,7 +115,7 @@ const runAuthorizer = async (
   request: GatewayRequest,
   timeoutMs: number,
 ): Promise<AuthorizerOutcome> => {
-  const event = buildRequestAuthorizerEvent(request);
+  const event = asDelivered(buildRequestAuthorizerEvent(request));
   let result: APIGatewayAuthorizerResult | 'timeout';
   try {
     result = await withTimeout(authorizer.fn(event), timeoutMs);
@@ -147,7 +154,7 @@ export const invokeRoute = async (
   }
   try {
     const outcome = await withTimeout(
-      target.handler(buildProxyEvent(request, authorizerContext)),
+      target.handler(asDelivered(buildProxyEvent(request, authorizerContext))),
       options.timeoutMs ?? INTEGRATION_TIMEOUT_MS,
     );
     if (outcome === 'timeout') return gatewayResponse('INTEGRATION_TIMEOUT');

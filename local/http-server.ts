@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { GatewayRequest } from './events.js';
 import { gatewayResponse, invokeRoute } from './gateway.js';
@@ -17,6 +18,15 @@ export const DEFAULT_LOCAL_PRINCIPAL = 'local';
 /** How long the rest of an oversized body is discarded before the connection is cut. */
 const LINGER_MS = 2_000;
 
+/**
+ * How long a client has to send a whole request, head and body: Node's `requestTimeout` (and
+ * `headersTimeout`), whose expiry Node reports through 'clientError' (ERR_HTTP_REQUEST_TIMEOUT), so the
+ * 408 comes out of the same path as every other refusal of the parser. Node's own timer rather than
+ * ours: it also covers a head that never completes, before any request handler runs. 30 s: longer than
+ * API Gateway's 29 s integration timeout, so no client slower than that is cut sooner than a handler.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface GatewayServerOptions {
   readonly routes: readonly BoundRoute[];
   readonly stage: string;
@@ -25,6 +35,8 @@ export interface GatewayServerOptions {
   readonly maxPayloadBytes?: number;
   readonly integrationTimeoutMs?: number;
   readonly authorizerTimeoutMs?: number;
+  /** @default REQUEST_TIMEOUT_MS */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Headers API Gateway sets itself: a client's own values must not reach the handler. */
@@ -93,6 +105,49 @@ const declaredLength = (request: IncomingMessage): number | undefined => {
   return value === undefined || !/^\d+$/.test(value) ? undefined : Number(value);
 };
 
+/** The parser's refusals, by Node's error code; anything else it refuses is a 400. */
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; reason: string; error: string; message: string }>> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    error: 'request_header_fields_too_large',
+    message: 'The request line and headers are too large.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    error: 'request_timeout',
+    message: 'The request was not received in full in time.',
+  },
+};
+const BAD_REQUEST = {
+  status: 400,
+  reason: 'Bad Request',
+  error: 'bad_request',
+  message: 'The request is not valid HTTP.',
+};
+
+/**
+ * 'clientError': Node's parser refused the request (or it did not arrive in time), so there is no request
+ * or response object; the answer is written to the socket as raw HTTP, in the service's JSON error shape,
+ * and the connection closed. Nothing is written over a response that has begun (`started` says whether
+ * one has), nor to a socket the client already reset.
+ */
+const answerClientError =
+  (started: (socket: Socket) => boolean) =>
+  (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code !== 'ECONNRESET' && socket.writable && !started(socket)) {
+      const { status, reason, ...body } = CLIENT_ERRORS[error.code ?? ''] ?? BAD_REQUEST;
+      const json = JSON.stringify(body);
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+      );
+    }
+    // After what was written has gone out; at once when nothing was.
+    socket.destroySoon();
+  };
+
 /**
  * An http.Server that behaves as API Gateway (REST, v1) in front of our routes: route matching with
  * 403 Missing Authentication Token for anything unknown, the 10 MB payload limit, the proxy and
@@ -152,7 +207,12 @@ export const createGatewayServer = (options: GatewayServerOptions): Server => {
     send(response, await invokeRoute(match.route.target, gatewayRequest, timeouts), requestId);
   };
 
+  // The response in progress on each connection: a late parser error must not write over it.
+  const responses = new WeakMap<Socket, ServerResponse>();
+  const started = (socket: Socket) => responses.get(socket)?.headersSent === true;
+
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+    responses.set(request.socket, response);
     handle(request, response).catch(() => {
       // Only writing the answer can fail here (invokeRoute turns handler failures into 502s): a
       // handler's header value Node refuses, for one. API Gateway would answer 502.
@@ -161,7 +221,17 @@ export const createGatewayServer = (options: GatewayServerOptions): Server => {
     });
   };
 
-  const server = createServer(onRequest);
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      // Node checks the timeouts on this interval (30 s by default): a tenth of the bound, at most 1 s.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(requestTimeout / 10))),
+    },
+    onRequest,
+  );
+  server.on('clientError', answerClientError(started));
   // `Expect: 100-continue` (curl sends it for large bodies): refuse an oversized body before it is sent.
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if ((declaredLength(request) ?? 0) > maxPayloadBytes) {

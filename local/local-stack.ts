@@ -37,7 +37,7 @@ export const startLocalStack = async (config: LocalConfig): Promise<LocalStack> 
   let server: Server | undefined;
   try {
     for (const name of CONFLICTING_AWS_VARIABLES) delete process.env[name];
-    Object.assign(process.env, handlerEnvironment(config, emulators, process.env));
+    Object.assign(process.env, handlerEnvironment(config, emulators));
     const handlers = await loadHandlers();
     let domainName = '';
     server = createGatewayServer({

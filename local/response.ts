@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { emptyMap } from './events.js';
 import { gatewayResponse } from './gateway.js';
 
 export interface HttpResponse {
@@ -64,7 +65,7 @@ export const toHttpResponse = (candidate: unknown, requestId: string): HttpRespo
   const merged = mergeHeaders(result);
   if (!merged.has('content-type')) merged.set('content-type', { name: 'Content-Type', values: ['application/json'] });
   merged.set('x-amzn-requestid', { name: 'x-amzn-RequestId', values: [requestId] });
-  const headers: Record<string, string[]> = {};
+  const headers = emptyMap<string[]>();
   for (const { name, values } of merged.values()) headers[name] = values;
   const text = result.body ?? '';
   const body = result.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');

@@ -1,4 +1,4 @@
-import { PresignedUrlNonceError, ProducerClient } from '../../client/index.js';
+import { contentDispositionFor, PresignedUrlNonceError, ProducerClient } from '../../client/index.js';
 import { parseCommandArgs, positiveInteger, required } from '../args.js';
 import { UsageError } from '../exit-codes.js';
 import { type CliIo, isoSeconds, writeJson, writeLine, writeTable } from '../io.js';
@@ -55,11 +55,31 @@ export const clientFrom = (command: string, values: ProducerValues, io: CliIo): 
   }
 };
 
+/** `--filename` built into a Content-Disposition, or `--content-disposition` as given; not both. */
+const dispositionFrom = (fileName: string | undefined, given: string | undefined): string | undefined => {
+  if (fileName !== undefined && given !== undefined) {
+    throw new UsageError('--filename and --content-disposition exclude each other.', 'generate');
+  }
+  if (given !== undefined && !/^[\x20-\x7e]*$/.test(given)) {
+    throw new UsageError(
+      '--content-disposition must be printable ASCII (S3 sends it as a header); use --filename NAME for a non-ASCII file name.',
+      'generate',
+    );
+  }
+  if (fileName === undefined) return given;
+  try {
+    return contentDispositionFor(fileName);
+  } catch (error: unknown) {
+    if (error instanceof PresignedUrlNonceError) throw new UsageError(`--filename: ${error.message}`, 'generate');
+    throw error;
+  }
+};
+
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'mint a nonce for an object key (POST /generate-url)',
   help: `Usage: presigned-url-nonce generate --endpoint URL --key KEY [--max-uses N] [--expires-in SECONDS]
-                                [--content-disposition VALUE] [--confirm] [--json]
+                                [--filename NAME | --content-disposition VALUE] [--confirm] [--json]
 
 Mints a nonce for an existing object and prints its accessUrl (give that to the consumer), nonceId
 (for status and revoke), expiry and uses. With --json: {nonce, nonceId, accessUrl, expiresAt, maxUses}.
@@ -67,7 +87,10 @@ Mints a nonce for an existing object and prints its accessUrl (give that to the 
   --key KEY                     object key in the stack's bucket (required; the object must exist)
   --max-uses N                  redemptions allowed (default 1)
   --expires-in SECONDS          lifetime (default 3600)
-  --content-disposition VALUE   Content-Disposition for the download, e.g. 'attachment; filename="a.pdf"'
+  --filename NAME               the download is saved as NAME (any characters: a non-ASCII name is sent
+                                in RFC 5987's filename*, as S3 needs printable ASCII)
+  --content-disposition VALUE   Content-Disposition for the download as given, printable ASCII,
+                                e.g. 'attachment; filename="a.pdf"'
   --confirm                     a link for a person: opening it shows a page with a button, and only
                                 the button (a POST) uses it, not a link previewer or mail scanner
 ${PRODUCER_HELP}`,
@@ -79,11 +102,12 @@ ${PRODUCER_HELP}`,
       'expires-in': { type: 'string' },
       'content-disposition': { type: 'string' },
       confirm: { type: 'boolean' },
+      filename: { type: 'string' },
     });
     const key = required('generate', 'key', values.key);
     const maxUses = positiveInteger('generate', 'max-uses', values['max-uses']);
     const expiresInSeconds = positiveInteger('generate', 'expires-in', values['expires-in']);
-    const disposition = values['content-disposition'];
+    const disposition = dispositionFrom(values.filename, values['content-disposition']);
     const generated = await clientFrom('generate', values, io).generate({
       key,
       ...(maxUses === undefined ? {} : { maxUses }),

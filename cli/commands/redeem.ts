@@ -21,6 +21,15 @@ const counter = () => {
   return { stream, bytes: () => bytes };
 };
 
+const isHttpUrl = (value: string): boolean => {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+
 export const redeemCommand: Command = {
   name: 'redeem',
   summary: 'redeem an accessUrl: download the object, or print its presigned URL (POST /access-object)',
@@ -46,6 +55,8 @@ used up, expired, revoked) exits 3. Quote the URL in a shell: it holds '?' and t
     );
     const [accessUrl, ...extra] = positionals;
     if (accessUrl === undefined) throw new UsageError('ACCESS_URL is required.', 'redeem');
+    // A malformed value is a usage error (exit 2), found before any request. Not echoed: it may hold a nonce.
+    if (!isHttpUrl(accessUrl)) throw new UsageError('ACCESS_URL is not an http(s) URL.', 'redeem');
     if (extra.length > 0) throw new UsageError(`One ACCESS_URL only; unexpected "${extra[0]}".`, 'redeem');
     if (values.url === true && values.output !== undefined) {
       throw new UsageError('--url and --output exclude each other.', 'redeem');

@@ -31,6 +31,18 @@ const REDIRECT_HEADERS = { ...NO_STORE, 'Referrer-Policy': 'no-referrer' };
 export const MAX_REDEEM_BODY_BYTES = 8192;
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
+/**
+ * The redirect's own Content-Type and a short note (RFC 9110 15.4.3): without one, API Gateway labels a
+ * Lambda proxy answer application/json (docs/aws-behaviour.md), which an empty body is not. The note does
+ * not repeat the presigned URL: it is in Location only. 303 after a POST: the browser follows it with a
+ * GET, never re-posting to S3.
+ */
+const redirectTo = (url: string, method: 'GET' | 'POST'): APIGatewayProxyResult => ({
+  statusCode: method === 'POST' ? 303 : 302,
+  headers: { ...REDIRECT_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', Location: url },
+  body: method === 'POST' ? 'See Other: redirecting to the object.\n' : 'Found: redirecting to the object.\n',
+});
+
 const wantsJson = (event: APIGatewayProxyEvent): boolean =>
   mediaTypeOf(headerOf(event, 'accept')?.split(',', 1)[0]) === 'application/json';
 
@@ -105,9 +117,7 @@ export const makeAccessObjectHandler =
             REDIRECT_HEADERS,
           );
         }
-        // 303 after a POST: the browser follows it with a GET, never re-posting to S3.
-        const status = method === 'POST' ? 303 : 302;
-        return { statusCode: status, headers: { ...REDIRECT_HEADERS, Location: redemption.url }, body: '' };
+        return redirectTo(redemption.url, method);
       } catch (error: unknown) {
         if (error instanceof NonceInvalidError) {
           deps.metrics.denied(error.reason);

@@ -24,6 +24,18 @@ export interface RequestLimits {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
+/**
+ * What S3 can echo as the Content-Disposition header: printable ASCII (0x20-0x7E). A non-ASCII file name
+ * travels percent-encoded in RFC 5987's `filename*=UTF-8''…` (RFC 6266), which is ASCII too.
+ */
+export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * A key with a "." or ".." path segment: HTTP clients and browsers resolve those before sending (RFC 3986
+ * dot-segment removal), so a presigned URL for `a/../b` would reach the key `b`. Empty segments stay.
+ */
+const hasDotSegment = (key: string): boolean => key.split('/').some((segment) => segment === '.' || segment === '..');
+
 const text = (maxBytes: number) =>
   z.string().check(
     z.refine((value) => value.isWellFormed(), 'is not well-formed Unicode'),
@@ -34,10 +46,15 @@ const text = (maxBytes: number) =>
 /** The POST /generate-url body. `null` is not "absent": only a missing field takes its default. */
 export const generateUrlRequestSchema = (limits: RequestLimits) =>
   z.strictObject({
-    key: text(MAX_KEY_BYTES).check(z.minLength(1, 'is empty')),
+    key: text(MAX_KEY_BYTES).check(
+      z.minLength(1, 'is empty'),
+      z.refine((key) => !hasDotSegment(key), 'has a "." or ".." path segment'),
+    ),
     expiresInSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(limits.maxExpiresInSeconds))),
     maxUses: z.optional(z.int().check(z.minimum(1), z.maximum(limits.maxUsesLimit))),
-    responseContentDisposition: z.optional(text(MAX_DISPOSITION_LENGTH).check(z.maxLength(MAX_DISPOSITION_LENGTH))),
+    responseContentDisposition: z.optional(
+      z.string().check(z.maxLength(MAX_DISPOSITION_LENGTH), z.regex(PRINTABLE_ASCII, 'is not printable ASCII')),
+    ),
     confirm: z.optional(z.boolean()),
   });
 
@@ -52,10 +69,12 @@ export interface GenerateUrlRequest {
 }
 
 const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
-  key: `must be a string of 1 to ${MAX_KEY_BYTES} UTF-8 bytes without control characters`,
+  key: `must be a string of 1 to ${MAX_KEY_BYTES} UTF-8 bytes without control characters or "." and ".." path segments`,
   expiresInSeconds: `must be a whole number of seconds from 1 to ${limits.maxExpiresInSeconds}`,
   maxUses: `must be a whole number from 1 to ${limits.maxUsesLimit}`,
-  responseContentDisposition: `must be a string of at most ${MAX_DISPOSITION_LENGTH} characters without control characters`,
+  responseContentDisposition:
+    `must be a string of at most ${MAX_DISPOSITION_LENGTH} printable ASCII characters, such as ` +
+    `attachment; filename="report.pdf" (a non-ASCII file name goes percent-encoded in filename*=UTF-8''…)`,
   confirm: 'must be true or false',
 });
 

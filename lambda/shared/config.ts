@@ -10,6 +10,11 @@ export interface AwsConfig {
 }
 
 export const PRESIGN_TTL_MAX_SECONDS = 300;
+/**
+ * SigV4 writes the signing time in whole seconds (rounded down): a URL that lives 1 s can be expired on
+ * arrival. 10 s leaves room for the redirect and a slow client.
+ */
+export const PRESIGN_TTL_MIN_SECONDS = 10;
 
 const awsConfig = (env: Env): AwsConfig => {
   const region = optionalString(env, 'AWS_REGION');
@@ -112,7 +117,7 @@ export const loadAccessObjectConfig = (env: Env): AccessObjectConfig => {
     bucketName: requiredString(env, 'BUCKET_NAME'),
     presignTtlSeconds: integerInRange(env, 'PRESIGN_TTL_SECONDS', {
       fallback: 60,
-      min: 1,
+      min: PRESIGN_TTL_MIN_SECONDS,
       max: PRESIGN_TTL_MAX_SECONDS,
     }),
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),

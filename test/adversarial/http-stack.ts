@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbBackendFromEnv } from '../../local/dynamodb-server.js';
+import { loadLocalConfig } from '../../local/config.js';
 import type { Emulators } from '../../local/emulators.js';
 import { startLocalStack } from '../../local/local-stack.js';
 
@@ -40,13 +40,16 @@ const canonical = (item: Item): string =>
 export const startHttpStack = async (environment: Record<string, string> = {}): Promise<HttpStack> => {
   Object.assign(process.env, environment);
   const stack = await startLocalStack({
-    host: '127.0.0.1',
+    ...loadLocalConfig({
+      TABLE_NAME: TABLE_AND_BUCKET,
+      BUCKET_NAME: TABLE_AND_BUCKET,
+      LOCAL_DYNAMODB: process.env.LOCAL_DYNAMODB,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL,
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED,
+    }),
     port: 0,
     dynamoDbPort: 0,
     s3Port: 0,
-    tableName: TABLE_AND_BUCKET,
-    bucketName: TABLE_AND_BUCKET,
-    dynamoDb: dynamoDbBackendFromEnv(process.env),
   });
   const scan = async (): Promise<Item[]> => {
     const items: Item[] = [];

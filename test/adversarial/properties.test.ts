@@ -15,7 +15,7 @@ import { type HttpStack, startHttpStack } from './http-stack.js';
 const SEED = 20_240_601;
 const BATCH = 100;
 /** Runs per property; with BATCH inputs each, 10,100 inputs in all. */
-const RUNS = { generate: 45, nonce: 30, redeemPost: 16, manage: 10 } as const;
+const RUNS = { generate: 45, nonce: 30, redeemPost: 16, manage: 10, prototype: 6 } as const;
 const MIN_INPUTS = 10_000;
 /**
  * No shrinking: a failing batch is reported as it was (each assertion names the input and its answer).
@@ -76,7 +76,7 @@ const isOffer = (answer: Answer): boolean =>
  */
 const checkBatch = async (
   requests: ReadonlyArray<() => Promise<Answer>>,
-  allowed: (answer: Answer) => boolean,
+  allowed: (answer: Answer, index: number) => boolean,
   { mayMint = false, mayOffer = false } = {},
 ): Promise<void> => {
   const answers = await Promise.all(requests.map((request) => request()));
@@ -88,7 +88,7 @@ const checkBatch = async (
   for (const [index, answer] of answers.entries()) {
     if (accepted(answer)) continue;
     expect(errorShapeProblem(answer), `input ${index}: ${answer.status} ${answer.body.slice(0, 120)}`).toBeUndefined();
-    expect(allowed(answer), `input ${index}: ${answer.status} ${answer.body.slice(0, 120)}`).toBe(true);
+    expect(allowed(answer, index), `input ${index}: ${answer.status} ${answer.body.slice(0, 120)}`).toBe(true);
   }
   expect(await stack.fingerprint()).toBe(baseline);
 };
@@ -336,6 +336,71 @@ describe('GET and DELETE /nonces/{nonceId} with arbitrary ids and principals', (
         await checkBatch(requests, (answer) => [400, 403, 404].includes(answer.status));
       }),
       { ...ASSERT, seed: SEED + 2, numRuns: RUNS.manage },
+    );
+  });
+});
+
+describe('every route with query parameters and headers named after Object.prototype members', () => {
+  /** Names a plain object already answers to: an event map built from such an object read them as values. */
+  const PROTOTYPE_NAMES = [
+    '__proto__',
+    'constructor',
+    'toString',
+    'valueOf',
+    'hasOwnProperty',
+    'isPrototypeOf',
+    'propertyIsEnumerable',
+    'toLocaleString',
+    '__defineGetter__',
+    '__lookupSetter__',
+  ] as const;
+  const pairs = fc.array(fc.tuple(fc.constantFrom(...PROTOTYPE_NAMES), printable(8)), { minLength: 1, maxLength: 4 });
+  /** What each route must answer, whatever such names ride along: they change nothing. */
+  const ROUTES = {
+    mint: { method: 'POST', path: () => '/generate-url', status: 201, error: undefined },
+    unknownNonce: {
+      method: 'GET',
+      path: () => `/access-object?nonce=${'A'.repeat(43)}`,
+      status: 403,
+      error: 'nonce_invalid',
+    },
+    noNonce: { method: 'GET', path: () => '/access-object', status: 401, error: 'unauthorized' },
+    status: { method: 'GET', path: () => `/nonces/${'A'.repeat(43)}`, status: 404, error: 'not_found' },
+    revoke: { method: 'DELETE', path: () => `/nonces/${'A'.repeat(43)}`, status: 404, error: 'not_found' },
+  } as const;
+  const input = fc.record({
+    route: fc.constantFrom(...(Object.keys(ROUTES) as (keyof typeof ROUTES)[])),
+    query: pairs,
+    headers: fc.option(pairs, { nil: undefined }),
+  });
+
+  it(`answers as without them, never 5xx (${RUNS.prototype} × ${BATCH} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(input, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const requests = batch.map(({ route, query, headers }) => () => {
+          const { method, path } = ROUTES[route];
+          const search = new URLSearchParams(query).toString();
+          const url = `${stack.url}${path()}${path().includes('?') ? '&' : '?'}${search}`;
+          // Object.fromEntries defines "__proto__" as an own header name, as a client sends it.
+          const sent = Object.fromEntries([
+            ...(headers ?? []),
+            ...(route === 'mint' ? [['Content-Type', 'application/json']] : []),
+          ]);
+          return send(url, { method, headers: sent, ...(route === 'mint' ? { body: '{"key":"hello.txt"}' } : {}) });
+        });
+        await checkBatch(
+          requests,
+          (answer, index) => {
+            const expected = ROUTES[batch[index]?.route ?? 'mint'];
+            return (
+              answer.status === expected.status &&
+              (expected.error === undefined || errorCodeOf(answer) === expected.error)
+            );
+          },
+          { mayMint: true },
+        );
+      }),
+      { ...ASSERT, seed: SEED + 4, numRuns: RUNS.prototype },
     );
   });
 });

@@ -103,9 +103,9 @@ describe('a confirm link in a real browser', () => {
     const response = await page.goto(minted.accessUrl);
     expect(response?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe(FILE_NAME);
-    const details = await page.locator('dl').innerText();
-    expect(details).toMatch(/Expires\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(in (1\d\d minutes|2 hours)\)/);
-    expect(details).toMatch(/Uses left\s+1/);
+    const details = (await page.locator('dl').textContent()) ?? '';
+    expect(details).toMatch(/Expires\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(in (1\d\d minutes|2 hours)\)/);
+    expect(details).toMatch(/Uses left\s*1/);
     // The inline style applied (its hash is in the CSP), in light and in dark.
     // Evaluated in the page (a string: the project compiles without the DOM's types).
     const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor');
@@ -162,6 +162,6 @@ describe('a confirm link in a real browser', () => {
     const response = await page.goto(minted.accessUrl);
     expect(response?.status()).toBe(403);
     expect(response?.headers()['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(await page.locator('body').innerText())).toMatchObject({ error: 'nonce_invalid' });
+    expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toMatchObject({ error: 'nonce_invalid' });
   });
 });

@@ -6,6 +6,7 @@ import type { ProxyHandler, RequestAuthorizer, RouteTarget } from '../../local/g
 import { createGatewayServer } from '../../local/http-server.js';
 import { closeServer, listen } from '../../local/net.js';
 import type { BoundRoute, RouteSpec } from '../../local/routes.js';
+import { type RawAnswer, rawRequest } from '../support/raw-http.js';
 
 /**
  * The API Gateway emulator over real HTTP with stand-in handlers, for what the deployed handlers never
@@ -70,6 +71,7 @@ beforeAll(async () => {
     maxPayloadBytes: 1024,
     integrationTimeoutMs: 200,
     authorizerTimeoutMs: 200,
+    requestTimeoutMs: 300,
   });
   const port = await listen(server, 0, '127.0.0.1', 'api');
   domainName = `127.0.0.1:${port}`;
@@ -136,6 +138,19 @@ describe('the API Gateway emulator: the event a handler gets', () => {
     });
     await fetch(`${base}/items/special`);
     expect(lastEvent()).toMatchObject({ resource: '/items/special', pathParameters: null });
+  });
+
+  it('hands parameters and headers named after Object.prototype members over as own keys, as JSON does', async () => {
+    await fetch(`${base}/items?__proto__=a&constructor=b&constructor=c&toString=d`, {
+      method: 'POST',
+      headers: [['valueOf', 'e']],
+    });
+    const event = lastEvent();
+    expect(Object.getOwnPropertyDescriptor(event.queryStringParameters ?? {}, '__proto__')?.value).toBe('a');
+    expect(event.queryStringParameters?.toString).toBe('d');
+    expect(event.multiValueQueryStringParameters?.constructor).toEqual(['b', 'c']);
+    expect(event.headers.valueOf).toBe('e');
+    expect(Object.getPrototypeOf(event.headers)).toBe(Object.prototype);
   });
 
   it('runs the authorizer on every request and hands its context over stringified', async () => {
@@ -278,5 +293,52 @@ describe('the API Gateway emulator: the response a client gets', () => {
     });
     expect(status).toBe(413);
     expect(seen).toHaveLength(0);
+  });
+});
+
+/** What Node's HTTP parser refuses never reaches a route: the server answers it, in the same JSON shape. */
+describe('the API Gateway emulator: requests the HTTP server itself refuses', () => {
+  const expectJsonError = (answer: RawAnswer, status: number, error: string) => {
+    expect(answer.status).toBe(status);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.headers.connection).toBe('close');
+    expect(Number(answer.headers['content-length'])).toBe(Buffer.byteLength(answer.body));
+    expect(JSON.parse(answer.body)).toEqual({ error, message: expect.any(String) });
+  };
+
+  it('answers 431 request_header_fields_too_large to a head over 16 KiB', async () => {
+    const answer = await rawRequest(base, `GET /items/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expectJsonError(answer, 431, 'request_header_fields_too_large');
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['a bad method token', 'G@T /items HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a method with a space', 'GE T /items HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['an unknown HTTP version', 'GET /items HTTP/9.9\r\nHost: x\r\n\r\n'],
+    ['a space in the target', 'GET /it ems HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['no method', '/items HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a header without a colon', 'GET /items HTTP/1.1\r\nHost x\r\n\r\n'],
+    ['not HTTP at all', '\u0016\u0003\u0001\u0002\u0000\r\n\r\n'],
+  ])('answers 400 bad_request to %s', async (_, request) => {
+    expectJsonError(await rawRequest(base, request), 400, 'bad_request');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('answers 408 request_timeout to a body that never completes, without invoking the handler', async () => {
+    const answer = await rawRequest(
+      base,
+      `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"key":"hello.txt"}`,
+    );
+    expectJsonError(answer, 408, 'request_timeout');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('answers 408 request_timeout to a head that never completes', async () => {
+    expectJsonError(await rawRequest(base, 'GET /items HTTP/1.1\r\nHost: x\r\n'), 408, 'request_timeout');
+  });
+
+  it('serves on afterwards', async () => {
+    expect((await fetch(`${base}/items`, { method: 'POST' })).status).toBe(200);
   });
 });

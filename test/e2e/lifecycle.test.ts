@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, type RunningLocal, spawnLocal, startLocal, survivors } from './local-process.js';
+import { childPids, type RunningLocal, signalAndWait, spawnLocal, startLocal, survivors } from './local-process.js';
 
 /**
  * Start, stop and restart: the process-level promises of `npm start`. One data folder, two runs in a
@@ -52,7 +52,7 @@ describe('npm start: lifecycle', () => {
   });
 
   it('keeps the table and the bucket in LOCAL_DATA_DIR across the restart', async () => {
-    second = await startLocal({ LOCAL_DATA_DIR: dataDir });
+    second = await startLocal({ LOCAL_DATA_DIR: dataDir, PUBLIC_BASE_URL: 'http://files.example.test:8080/' });
 
     const redirect = await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
@@ -60,6 +60,19 @@ describe('npm start: lifecycle', () => {
     expect(Buffer.from(await object.arrayBuffer()).equals(bytes)).toBe(true);
     // The second and last use was the one above.
     expect((await fetch(`${second.url}/access-object?nonce=${nonce}`, { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it('builds accessUrl from PUBLIC_BASE_URL, as the stack does, and says so at start-up', async () => {
+    if (second === undefined) throw new Error('the restarted stack is not running');
+    const minted = await fetch(`${second.url}/generate-url`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: 'kept.bin' }),
+    });
+    const { accessUrl, nonce } = (await minted.json()) as { accessUrl: string; nonce: string };
+    expect(accessUrl).toBe(`http://files.example.test:8080/access-object?nonce=${nonce}`);
+    expect(second.stdout()).toContain('accessUrl: http://files.example.test:8080/access-object?nonce=…');
+    expect(second.stderr()).toContain('GET /nonces/{nonceId} and DELETE /nonces/{nonceId} are NOT authenticated');
   });
 
   // Concurrent: each is a short-lived process that must fail on its own, before loading anything heavy.
@@ -87,6 +100,56 @@ describe('npm start: lifecycle', () => {
       expect(clash.stdout()).not.toMatch(/^ready:/m);
     },
   );
+
+  // Each once passed silently (LOUD logged at INFO), failed with a raw ENOTDIR, or hung (/proc).
+  const badSettings: [string, string, RegExp][] = [
+    [
+      'POWERTOOLS_LOG_LEVEL',
+      'LOUD',
+      /^error: Environment variable POWERTOOLS_LOG_LEVEL must be one of .*, got "LOUD"\.$/,
+    ],
+    ['LOCAL_DATA_DIR', '/etc/passwd', /^error: Environment variable LOCAL_DATA_DIR is not a directory/],
+    [
+      'LOCAL_DATA_DIR',
+      '/proc/presigned-url-nonce-e2e',
+      /^error: Environment variable LOCAL_DATA_DIR cannot be created/,
+    ],
+    ['PRESIGN_TTL_SECONDS', '5', /^error: Environment variable PRESIGN_TTL_SECONDS must be from 10 to 300, got 5\.$/],
+  ];
+  it.concurrent.for(badSettings)(
+    'exits 1 with one line naming %s=%s, before it serves',
+    async ([variable, value, message], { expect }) => {
+      const bad = spawnLocal({ [variable]: value });
+
+      // A process that hangs fails the test rather than outliving it.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<undefined>((done) => {
+        timer = setTimeout(() => done(undefined), 20_000);
+      });
+      const exit = await Promise.race([bad.exited, hung]);
+      clearTimeout(timer);
+      if (exit === undefined) await signalAndWait(bad, 'SIGKILL');
+
+      expect(exit?.code).toBe(1);
+      expect(bad.stderr().trim().split('\n')).toEqual([expect.stringMatching(message)]);
+      expect(bad.stdout()).not.toMatch(/^ready:/m);
+    },
+  );
+
+  // Nothing can run in a process killed with SIGKILL: its children must notice by themselves. On
+  // LOCAL_DYNAMODB=dynamodb-local (npm run test:dynamodb-local, where java is installed) that is the JVM.
+  it('leaves no child process behind when it is killed with SIGKILL', async () => {
+    const killed = await startLocal();
+    const children = childPids(killed.pid);
+    if (process.env.LOCAL_DYNAMODB === 'dynamodb-local') {
+      expect([...children.values()].some((command) => command.includes('DynamoDBLocal.jar'))).toBe(true);
+    }
+
+    const exit = await killed.stop('SIGKILL');
+
+    expect(exit.signal).toBe('SIGKILL');
+    expect(await survivors(children, 5_000)).toEqual([]);
+  });
 
   it('exits 0 within 2 s of SIGINT too', async () => {
     if (second === undefined) throw new Error('the restarted stack is not running');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/raw-http.js';
 import { type RunningLocal, startLocal } from './local-process.js';
 
 /** One local stack for the whole file: started once, as `npm start` runs it, stopped by PID. */
@@ -68,6 +69,8 @@ describe('local mode over HTTP: the producer → consumer flow', () => {
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('cache-control')).toBe('no-store');
     expect(redirect.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(redirect.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await redirect.text()).not.toContain('X-Amz-Signature');
     const location = redirect.headers.get('location') ?? '';
     expect(location.startsWith(`${local.s3Endpoint}/${local.bucketName}/flow/random.bin?`)).toBe(true);
     expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('30');
@@ -258,6 +261,23 @@ describe('local mode over HTTP: bad input', () => {
       request.flushHeaders();
     });
     expect(outcome).toEqual({ status: 413, continued: false });
+  });
+
+  it.each([
+    [
+      'a head over 16 KiB',
+      `GET /access-object?nonce=${'A'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      431,
+      'request_header_fields_too_large',
+    ],
+    ['a bad method token', 'G@T /access-object HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'bad_request'],
+    ['a malformed request line', 'GET /access-object HTTP/9.9\r\nHost: x\r\n\r\n', 400, 'bad_request'],
+  ])('answers %s, which the HTTP parser refuses, in the JSON shape and closes', async (_, request, status, error) => {
+    const answer = await rawRequest(local.url, request);
+    expect(answer.status).toBe(status);
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(answer.headers.connection).toBe('close');
+    expect(JSON.parse(answer.body)).toEqual({ error, message: expect.any(String) });
   });
 
   it('wrote no item for any of them', async () => {

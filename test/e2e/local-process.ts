@@ -169,10 +169,12 @@ export const childPids = (pid: number): Map<number, string> => {
   return children;
 };
 
+/** Running: signalable and not a zombie (an orphan's exit status waits for init to reap it). */
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

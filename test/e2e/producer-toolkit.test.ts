@@ -200,11 +200,10 @@ describe('the client against local mode', () => {
   });
 });
 
-// Concurrent: each test mints its own nonces, and the time goes to starting CLI processes.
-// Twice in about ten full runs under load, one case here saw a `status` child exit with no output
-// right after a successful `generate`; the cause is not found yet (the assertion now prints the exit code
-// and stderr). One retry keeps CI from failing on it while it is hunted; a real regression fails twice.
-describe.concurrent('the CLI against local mode', { retry: 1 }, () => {
+// Concurrent: each test mints its own nonces, and the time goes to starting CLI processes. The ids are
+// random: one in 64 starts with "-", which the CLI once refused as an ambiguous option value (exit 2, no
+// output, one run in about fifteen); test/unit/cli/cli.test.ts pins that case without chance.
+describe.concurrent('the CLI against local mode', () => {
   it('generate --json → status --json → redeem --output → status exits 3 after the last use', async () => {
     const generate = await cli(['generate', '--endpoint', local.url, '--key', LARGE_KEY, '--max-uses', '1', '--json']);
     expect(generate.code).toBe(0);

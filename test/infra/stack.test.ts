@@ -5,10 +5,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { DenialReason } from '../../lambda/core/rules.js';
-import { MAX_DISPOSITION_LENGTH, MAX_KEY_BYTES } from '../../lambda/handlers/generate-url-request.js';
+import { MAX_DISPOSITION_LENGTH, MAX_KEY_BYTES, PRINTABLE_ASCII } from '../../lambda/handlers/generate-url-request.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/telemetry.js';
 import {
   DISPOSITION_MAX_LENGTH,
+  DISPOSITION_PATTERN,
   GENERATE_URL_REQUEST_SCHEMA,
   gatewayResponseBody,
   KEY_MAX_LENGTH,
@@ -449,12 +450,13 @@ describe('the REST API', () => {
           key: { type: 'string', minLength: 1, maxLength: 1024 },
           expiresInSeconds: { type: 'integer', minimum: 1 },
           maxUses: { type: 'integer', minimum: 1 },
-          responseContentDisposition: { type: 'string', maxLength: 512 },
+          responseContentDisposition: { type: 'string', maxLength: 512, pattern: '^[\\x20-\\x7e]*$' },
           confirm: { type: 'boolean' },
         },
       },
     });
     expect(KEY_MAX_LENGTH).toBe(MAX_KEY_BYTES);
+    expect(DISPOSITION_PATTERN).toBe(PRINTABLE_ASCII.source);
     expect(DISPOSITION_MAX_LENGTH).toBe(MAX_DISPOSITION_LENGTH);
     expect(Object.keys(GENERATE_URL_REQUEST_SCHEMA.properties ?? {}).sort()).toEqual(
       ['confirm', 'expiresInSeconds', 'key', 'maxUses', 'responseContentDisposition'].sort(),

@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentDispositionFor } from '../../client/index.js';
 import { capturedOutput, capturedRecords } from '../support/output.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -110,6 +111,18 @@ describe('the nonce lifecycle on the real AWS SDK, against dynalite and s3rver',
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(stack.presignTtlSeconds * 1000);
     const fetched = await fetch(url);
     expect(fetched.headers.get('content-disposition')).toBe('attachment; filename="greeting.txt"');
+  });
+
+  it('carries a non-ASCII file name through S3 in filename*, as contentDispositionFor builds it', async () => {
+    const disposition = contentDispositionFor('Résumé (final).pdf');
+    const { nonce } = await mint({ key: 'hello.txt', responseContentDisposition: disposition });
+
+    const redirect = await stack.redeem(nonce);
+    const fetched = await fetch(String(redirect.headers?.Location));
+
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-disposition')).toBe(disposition);
+    expect(decodeURIComponent(disposition.split("filename*=UTF-8''")[1] ?? '')).toBe('Résumé (final).pdf');
   });
 
   it('stores neither the nonce nor any URL in the table', async () => {

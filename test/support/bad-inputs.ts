@@ -69,6 +69,28 @@ export const BAD_GENERATE_BODIES: Array<[string, unknown, number, string, string
     'invalid_request',
     'responseContentDisposition',
   ],
+  // Not ASCII: S3 cannot echo it as a header, so the presigned GET would fail after the use was spent.
+  [
+    'disposition with a non-ASCII file name',
+    { key: 'hello.txt', responseContentDisposition: 'attachment; filename="résumé.pdf"' },
+    400,
+    'invalid_request',
+    'responseContentDisposition',
+  ],
+  [
+    'disposition with a tab',
+    { key: 'hello.txt', responseContentDisposition: 'attachment;\tfilename="a.pdf"' },
+    400,
+    'invalid_request',
+    'responseContentDisposition',
+  ],
+  // Clients and browsers resolve "." and ".." segments before sending: the URL would reach another key.
+  ['key with a ".." segment', { key: 'a/../hello.txt' }, 400, 'invalid_request', 'key'],
+  ['key with a leading "." segment', { key: './hello.txt' }, 400, 'invalid_request', 'key'],
+  ['key ".."', { key: '..' }, 400, 'invalid_request', 'key'],
+  ['key "."', { key: '.' }, 400, 'invalid_request', 'key'],
+  ['key ending in a "." segment', { key: 'a/.' }, 400, 'invalid_request', 'key'],
+  ['key ending in a ".." segment', { key: 'a/b/..' }, 400, 'invalid_request', 'key'],
   ['a body over 8 KiB', { key: 'hello.txt', pad: 'x'.repeat(8200) }, 413, 'payload_too_large'],
   ['a key that does not exist', { key: 'missing.txt' }, 404, 'object_not_found'],
 ];

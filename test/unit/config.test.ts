@@ -7,6 +7,7 @@ describe('configuration, parsed once and failing fast with the variable name', (
   it('takes the documented defaults', () => {
     expect(loadGenerateUrlConfig(base)).toMatchObject({ maxExpiresInSeconds: 604_800, maxUsesLimit: 100 });
     expect(loadAccessObjectConfig(base).presignTtlSeconds).toBe(60);
+    expect(loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '10' }).presignTtlSeconds).toBe(10);
     expect(loadTableConfig(base).tableName).toBe('nonces');
   });
 
@@ -26,9 +27,10 @@ describe('configuration, parsed once and failing fast with the variable name', (
     [() => loadGenerateUrlConfig({ TABLE_NAME: 'nonces' }), /BUCKET_NAME is required/],
     [
       () => loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '301' }),
-      /PRESIGN_TTL_SECONDS must be from 1 to 300/,
+      /PRESIGN_TTL_SECONDS must be from 10 to 300/,
     ],
-    [() => loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '0' }), /PRESIGN_TTL_SECONDS must be from 1 to 300/],
+    [() => loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '0' }), /PRESIGN_TTL_SECONDS must be from 10 to 300/],
+    [() => loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '9' }), /PRESIGN_TTL_SECONDS must be from 10 to 300/],
     [
       () => loadAccessObjectConfig({ ...base, PRESIGN_TTL_SECONDS: '1.5' }),
       /PRESIGN_TTL_SECONDS must be a whole number/,

@@ -49,7 +49,34 @@ const run = async (
   return { code, stdout: stdout.text, stderr: stderr.text, calls: recorder.calls, delays };
 };
 
+const refusedConnection: Responder = () => {
+  throw new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+};
+
+/** The API's 302, then S3's answer with this status. */
+/** The service's redirect as the CLI meets it (it redeems with POST: 303 See Other), then S3's answer. */
+const redirectThen =
+  (status: number): Responder =>
+  (request, index) =>
+    index === 0
+      ? new Response(null, {
+          status: request.method === 'POST' ? 303 : 302,
+          headers: { location: 'http://127.0.0.1:4569/b/k?sig=1' },
+        })
+      : new Response('object', { status });
+
 describe('presigned-url-nonce: usage', () => {
+  it('--version prints the package version, exit 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const argv of [['--version'], ['-v']]) {
+      const result = await run(argv);
+      expect(result.code, argv[0]).toBe(EXIT.ok);
+      expect(result.stdout, argv[0]).toBe(`${version}\n`);
+    }
+  });
+
   it('prints help for the program and for every command, exit 0', async () => {
     const main = await run(['--help']);
     expect(main.code).toBe(EXIT.ok);
@@ -73,12 +100,23 @@ describe('presigned-url-nonce: usage', () => {
     [['generate', '--endpoint', LOCAL, '--key', 'k', '--expires-in', '0'], /--expires-in must be a whole number/],
     [['generate', '--endpoint', LOCAL, '--kye', 'k'], /Unknown option '--kye'/],
     [['status', '--endpoint', LOCAL], /--id is required/],
+    [
+      ['generate', '--endpoint', LOCAL, '--key', 'k', '--filename', 'a.pdf', '--content-disposition', 'inline'],
+      /exclude each other/,
+    ],
+    [
+      ['generate', '--endpoint', LOCAL, '--key', 'k', '--content-disposition', 'attachment; filename="é.pdf"'],
+      /printable ASCII.*--filename/,
+    ],
+    [['generate', '--endpoint', LOCAL, '--key', 'k', '--filename', ''], /file name/],
     [['status', '--endpoint', 'nope', '--id', NONCE_ID], /is not a URL/],
     [['revoke', '--endpoint', LOCAL, '--id'], /argument missing/],
     [['redeem'], /ACCESS_URL is required/],
     [['redeem', ACCESS_URL, ACCESS_URL], /One ACCESS_URL only/],
     [['redeem', ACCESS_URL, '--json'], /--json needs --url or --output/],
     [['redeem', ACCESS_URL, '--url', '--output', 'f'], /exclude each other/],
+    [['redeem', 'not a url'], /ACCESS_URL is not an http\(s\) URL/],
+    [['redeem', 'ftp://127.0.0.1/access-object?nonce=x', '--url'], /ACCESS_URL is not an http\(s\) URL/],
     [
       ['status', '--endpoint', 'https://abc.execute-api.us-east-1.amazonaws.com/prod', '--id', 'x', '--principal', 'p'],
       /local mode only/,
@@ -121,6 +159,18 @@ describe('presigned-url-nonce: producer commands', () => {
     expect(status.stdout).toMatch(/confirm +yes/);
   });
 
+  it('generate --filename sends a Content-Disposition S3 can echo, the exact name in filename*', async () => {
+    const result = await run(['generate', '--endpoint', LOCAL, '--key', 'k', '--filename', 'résumé 2026.pdf'], () =>
+      jsonResponse(201, generatedBody(LOCAL)),
+    );
+
+    expect(result.code, result.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(result.calls[0]?.body ?? '')).toEqual({
+      key: 'k',
+      responseContentDisposition: `attachment; filename="r_sum_ 2026.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%202026.pdf`,
+    });
+  });
+
   it('status: reads the endpoint and the local principal from the environment', async () => {
     const result = await run(['status', '--id', NONCE_ID, '--json'], () => jsonResponse(200, statusBody()), {
       env: { PRESIGNED_URL_NONCE_ENDPOINT: LOCAL, PRESIGNED_URL_NONCE_PRINCIPAL: 'alice' },
@@ -139,6 +189,41 @@ describe('presigned-url-nonce: producer commands', () => {
 
     expect(result.stdout).toContain('usesLeft   1 of 2');
     expect(result.stdout).toContain('key        reports/q1.pdf');
+  });
+
+  // One nonceId in 64 starts with "-" (base64url): node's parseArgs alone takes it for an option and
+  // refuses `--id -abc…` as ambiguous (exit 2). That was the flaky CLI e2e case.
+  it.each([
+    ['-', `-${NONCE_ID.slice(1)}`],
+    ['--', `--${NONCE_ID.slice(2)}`],
+  ])('status and revoke take a nonceId that starts with %s', async (_, nonceId) => {
+    const status = await run(['status', '--endpoint', LOCAL, '--id', nonceId], () => jsonResponse(200, statusBody()));
+    expect(status.code, status.stderr).toBe(EXIT.ok);
+    expect(status.calls[0]?.url).toBe(`${LOCAL}/nonces/${nonceId}`);
+
+    const revoke = await run(
+      ['revoke', '--id', nonceId, '--endpoint', LOCAL],
+      () => new Response(null, { status: 204 }),
+    );
+    expect(revoke.code, revoke.stderr).toBe(EXIT.ok);
+    expect(revoke.stdout).toBe(`revoked ${nonceId}\n`);
+  });
+
+  it('generate takes a key that starts with "-"; an option name after a valued option is still not a value', async () => {
+    const generated = await run(['generate', '--endpoint', LOCAL, '--key', '-draft.txt'], () =>
+      jsonResponse(201, generatedBody(LOCAL)),
+    );
+    expect(generated.code, generated.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(generated.calls[0]?.body ?? '')).toEqual({ key: '-draft.txt' });
+
+    for (const argv of [
+      ['generate', '--endpoint', LOCAL, '--key', '--json'],
+      ['status', '--id', '--endpoint', LOCAL],
+      ['status', '--endpoint', LOCAL, '--id', '-h'],
+    ]) {
+      const result = await run(argv);
+      expect(result.calls, argv.join(' ')).toEqual([]);
+    }
   });
 
   it('revoke: 204 prints what was revoked', async () => {
@@ -182,6 +267,28 @@ describe('presigned-url-nonce: exit codes for failures', () => {
     expect(result.calls).toHaveLength(3);
     expect(result.delays).toEqual([2000, 2000]);
     expect(result.stderr).toContain('retry after 2 s');
+  });
+
+  it('--json names every failure with a snake_case code, as the API does', async () => {
+    const failures: [string[], Responder, string][] = [
+      [['status', '--endpoint', LOCAL, '--id', NONCE_ID], refusedConnection, 'network_error'],
+      [
+        ['status', '--endpoint', LOCAL, '--id', NONCE_ID],
+        () => new Response('<html>', { status: 502 }),
+        'unexpected_response',
+      ],
+      [['status', '--endpoint', LOCAL], () => jsonResponse(200, statusBody()), 'usage_error'],
+      [['redeem', 'not a url', '--url'], () => jsonResponse(200, {}), 'usage_error'],
+      [['redeem', ACCESS_URL, '--output', join(tmpdir(), 'x.bin')], redirectThen(403), 'object_download_failed'],
+      [['redeem', ACCESS_URL, '--output', join(tmpdir(), 'no-such-folder', 'x.bin')], redirectThen(200), 'local_error'],
+    ];
+    for (const [argv, responder, code] of failures) {
+      const result = await run([...argv, '--json'], responder);
+      const body = JSON.parse(result.stdout) as { error: string; message: string };
+      expect(body.error, argv.join(' ')).toBe(code);
+      expect(body.error).toMatch(/^[a-z]+(_[a-z]+)*$/);
+      expect(typeof body.message).toBe('string');
+    }
   });
 
   it('exits 4 when nothing answers, 1 for an answer outside the contract', async () => {

@@ -135,6 +135,17 @@ describe('ProducerClient SigV4 signing', () => {
     expect(withQuery.authorization).not.toBe(otherQuery.authorization);
   });
 
+  it('signs query parameters named after Object.prototype members as any others', async () => {
+    const sign = createRequestSigner({ region: 'eu-west-1', credentials: CREDENTIALS, clock: () => SIGNING_TIME });
+    // Not __proto__: @smithy/signature-v4's own canonical query builds a plain object and loses that name.
+    // No producer route takes a query string, so the client never signs one.
+    const url = new URL(`${ENDPOINT}/access-object?constructor=2&toString=3&toString=4&valueOf=5&hasOwnProperty=6`);
+
+    const headers = await sign({ method: 'GET', url, headers: {} });
+
+    expect(headers.authorization).toBe(expectedAuthorization({ method: 'GET', url: url.href, headers }));
+  });
+
   it('asks the credentials provider when given one, and takes the region from the execute-api host', async () => {
     let asked = 0;
     const recorder = fakeFetch(() => jsonResponse(200, statusBody()));

@@ -173,7 +173,7 @@ describe('the POST /generate-url body: the zod schema and the OpenAPI schema agr
     for (const [name, zodProperty] of Object.entries(fromZod.properties ?? {})) {
       const property = documented().properties?.[name] ?? {};
       expect(property.type, name).toBe(zodProperty.type);
-      for (const bound of ['minimum', 'maximum', 'minLength', 'maxLength'] as const) {
+      for (const bound of ['minimum', 'maximum', 'minLength', 'maxLength', 'pattern'] as const) {
         if (zodProperty[bound] !== undefined) expect(property[bound], `${name}.${bound}`).toBe(zodProperty[bound]);
       }
     }

@@ -53,6 +53,9 @@ describe('AccessObject handler', () => {
 
     expect(response.statusCode).toBe(302);
     expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    // Its own Content-Type and a short note: API Gateway would otherwise label it application/json.
+    expect(response.headers?.['Content-Type']).toBe('text/plain; charset=utf-8');
+    expect(response.body).toMatch(/^Found: redirecting to the object\.\n$/);
     const location = new URL(String(response.headers?.Location));
     expect(location.pathname).toBe('/reports/q1.pdf');
     expect(Number(location.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(60);

@@ -172,6 +172,32 @@ describe('POST /generate-url handler', () => {
   });
 
   it.each([
+    [
+      'a RFC 6266 disposition with an RFC 5987 file name',
+      'attachment; filename="r_sum_.pdf"; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.pdf',
+    ],
+    [
+      'every printable ASCII character',
+      Array.from({ length: 95 }, (_, index) => String.fromCharCode(32 + index)).join(''),
+    ],
+  ])('accepts %s as responseContentDisposition', async (_name, disposition) => {
+    const response = await handler(
+      buildProxyEvent(generateRequest({ key: 'hello.txt', responseContentDisposition: disposition })),
+    );
+    expect(response.statusCode).toBe(201);
+    expect(nonces.items.get(JSON.parse(response.body).nonceId)?.responseContentDisposition).toBe(disposition);
+  });
+
+  it.each(['a//b', '.hidden', 'a/..b/c', 'a../b', '.../x', 'a/b.'])(
+    'accepts the key %s: dots inside a segment and empty segments are kept by HTTP clients',
+    async (key) => {
+      objects = new FakeObjectStore([key]);
+      handler = makeGenerateUrlHandler({ nonces, objects, clock: manualClock(), limits, log, metrics });
+      expect((await handler(buildProxyEvent(generateRequest({ key })))).statusCode).toBe(201);
+    },
+  );
+
+  it.each([
     ['text/plain', { 'Content-Type': 'text/plain' }],
     ['form encoding', { 'Content-Type': 'application/x-www-form-urlencoded' }],
     ['application/jsonp', { 'Content-Type': 'application/jsonp' }],
