@@ -1,7 +1,6 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DependencyUnavailableError } from '../core/errors.js';
-import type { ObjectStore, PresignRequest } from '../core/ports.js';
+import type { ObjectChecker } from '../core/ports.js';
 import type { AwsConfig } from '../shared/config.js';
 import { errorName, httpStatusOf } from './aws-errors.js';
 import { createS3Client } from './clients.js';
@@ -16,7 +15,8 @@ const isMissing = (error: unknown): boolean => {
   return name === 'NotFound' || name === 'NoSuchKey' || status === 404 || status === 403;
 };
 
-export class S3ObjectStore implements ObjectStore {
+/** Whether an object exists, for GenerateURL. Presigning is s3-presigner.ts, which needs no S3 client. */
+export class S3ObjectChecker implements ObjectChecker {
   constructor(
     private readonly client: S3Client,
     private readonly bucketName: string,
@@ -31,26 +31,11 @@ export class S3ObjectStore implements ObjectStore {
       throw new DependencyUnavailableError('object-store', { cause: error });
     }
   }
-
-  async presignGet(request: PresignRequest): Promise<string> {
-    try {
-      return await getSignedUrl(
-        this.client,
-        new GetObjectCommand({
-          Bucket: this.bucketName,
-          Key: request.key,
-          ...(request.responseContentDisposition === undefined
-            ? {}
-            : { ResponseContentDisposition: request.responseContentDisposition }),
-        }),
-        { expiresIn: request.expiresInSeconds, signingDate: request.signingDate },
-      );
-    } catch (error: unknown) {
-      throw new DependencyUnavailableError('object-store', { cause: error });
-    }
-  }
 }
 
-/** The store a handler module builds once at load, from its parsed configuration. */
-export const objectStoreFor = (config: { readonly aws: AwsConfig; readonly bucketName: string }): S3ObjectStore =>
-  new S3ObjectStore(createS3Client({ region: config.aws.region, endpoint: config.aws.s3Endpoint }), config.bucketName);
+/** The checker a handler module builds once at load, from its parsed configuration. */
+export const objectCheckerFor = (config: { readonly aws: AwsConfig; readonly bucketName: string }): S3ObjectChecker =>
+  new S3ObjectChecker(
+    createS3Client({ region: config.aws.region, endpoint: config.aws.s3Endpoint }),
+    config.bucketName,
+  );

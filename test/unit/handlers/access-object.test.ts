@@ -1,19 +1,20 @@
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbNonceStore } from '../../../lambda/adapters/dynamodb-nonce-store.js';
-import { S3ObjectStore } from '../../../lambda/adapters/s3-object-store.js';
+import { bucketAddress } from '../../../lambda/adapters/s3-addressing.js';
+import { S3GetPresigner } from '../../../lambda/adapters/s3-presigner.js';
 import { DependencyUnavailableError } from '../../../lambda/core/errors.js';
-import type { ObjectStore } from '../../../lambda/core/ports.js';
+import type { ObjectPresigner } from '../../../lambda/core/ports.js';
 import { makeAccessObjectHandler } from '../../../lambda/handlers/access-object.js';
 import { buildProxyEvent } from '../../../local/events.js';
 import { conditionalCheckFailed, dynamoDbFaults } from '../../support/aws-faults.js';
 import { manualClock, type RecordingMetrics, recordingLog, recordingMetrics } from '../../support/fakes.js';
 import { accessRequest } from '../../support/requests.js';
 
-const ddb = mockClient(DynamoDBClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 
 describe('AccessObject handler', () => {
   const clock = manualClock();
@@ -22,9 +23,16 @@ describe('AccessObject handler', () => {
   const grant = { nonceId, key: 'reports/q1.pdf', maxUses: 1, expiresAt: nowSeconds + 60, principalId: nonceId };
   let metrics: RecordingMetrics;
 
-  const handlerWith = (objects: ObjectStore = new S3ObjectStore(new S3Client({ region: 'us-east-1' }), 'the-bucket')) =>
+  const presigner = new S3GetPresigner({
+    address: bucketAddress({ bucketName: 'the-bucket', region: 'us-east-1' }),
+    credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
+  });
+  const handlerWith = (objects: ObjectPresigner = presigner) =>
     makeAccessObjectHandler({
-      nonces: new DynamoDbNonceStore(new DynamoDBClient({ region: 'us-east-1' }), 'nonces'),
+      nonces: new DynamoDbNonceStore(
+        DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+        'nonces',
+      ),
       objects,
       clock,
       presignTtlSeconds: 60,
@@ -38,7 +46,7 @@ describe('AccessObject handler', () => {
   });
 
   it('redeems a single-use nonce with one conditional DeleteItem and no read, then redirects', async () => {
-    ddb.on(DeleteItemCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
 
     const response = await handlerWith()(buildProxyEvent(accessRequest('x'), grant));
 
@@ -48,17 +56,17 @@ describe('AccessObject handler', () => {
     expect(location.pathname).toBe('/reports/q1.pdf');
     expect(Number(location.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(60);
     expect(ddb.calls()).toHaveLength(1);
-    expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, {
-      Key: { pk: { S: nonceId } },
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { pk: nonceId },
       ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now AND usesLeft >= :one',
-      ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':one': { N: '1' } },
+      ExpressionAttributeValues: { ':now': nowSeconds, ':one': 1 },
     });
-    expect(ddb).not.toHaveReceivedCommand(GetItemCommand);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
     expect(metrics.recorded).toEqual(['NonceRedeemed']);
   });
 
   it('answers 200 JSON with the URL and its expiry when the first Accept type is application/json', async () => {
-    ddb.on(DeleteItemCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
     const response = await handlerWith()(
       buildProxyEvent(accessRequest('x', { Accept: 'application/json;q=0.9, text/html' }), grant),
     );
@@ -70,7 +78,7 @@ describe('AccessObject handler', () => {
   });
 
   it('redirects when application/json is not the first Accept type', async () => {
-    ddb.on(DeleteItemCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
     const response = await handlerWith()(
       buildProxyEvent(accessRequest('x', { accept: 'text/html, application/json' }), grant),
     );
@@ -78,22 +86,22 @@ describe('AccessObject handler', () => {
   });
 
   it('decrements a multi-use nonce with one conditional UpdateItem', async () => {
-    ddb.on(UpdateItemCommand).resolves({ Attributes: { usesLeft: { N: '2' } } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { usesLeft: 2 } });
     const response = await handlerWith()(buildProxyEvent(accessRequest('x'), { ...grant, maxUses: 3 }));
     expect(response.statusCode).toBe(302);
     expect(ddb.calls()).toHaveLength(1);
-    expect(ddb).toHaveReceivedCommandWith(UpdateItemCommand, {
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       UpdateExpression: 'SET usesLeft = usesLeft - :one',
       ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now AND usesLeft >= :one',
     });
   });
 
   it('deletes a multi-use item when its last use is taken', async () => {
-    ddb.on(UpdateItemCommand).resolves({ Attributes: { usesLeft: { N: '0' } } });
-    ddb.on(DeleteItemCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: { usesLeft: 0 } });
+    ddb.on(DeleteCommand).resolves({});
     const response = await handlerWith()(buildProxyEvent(accessRequest('x'), { ...grant, maxUses: 3 }));
     expect(response.statusCode).toBe(302);
-    expect(ddb).toHaveReceivedCommandWith(DeleteItemCommand, { ConditionExpression: 'usesLeft < :one' });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { ConditionExpression: 'usesLeft < :one' });
   });
 
   it.each([
@@ -101,7 +109,7 @@ describe('AccessObject handler', () => {
     ['an expired item', { expiresAt: { N: String(nowSeconds) }, usesLeft: { N: '1' } }, 'expired'],
     ['a spent item', { expiresAt: { N: String(nowSeconds + 60) }, usesLeft: { N: '0' } }, 'used_up'],
   ])('answers 403 nonce_invalid for %s', async (_name, item, reason) => {
-    ddb.on(DeleteItemCommand).rejects(conditionalCheckFailed(item));
+    ddb.on(DeleteCommand).rejects(conditionalCheckFailed(item));
     const response = await handlerWith()(buildProxyEvent(accessRequest('x'), grant));
     expect(response.statusCode).toBe(403);
     expect(JSON.parse(response.body)).toEqual({
@@ -116,7 +124,7 @@ describe('AccessObject handler', () => {
     'answers 503 with Retry-After on %s, and the nonce stays redeemable',
     async (_name, fault) => {
       const handler = handlerWith();
-      ddb.on(DeleteItemCommand).rejectsOnce(fault).resolves({});
+      ddb.on(DeleteCommand).rejectsOnce(fault).resolves({});
 
       const failed = await handler(buildProxyEvent(accessRequest('x'), grant));
       expect(failed.statusCode).toBe(503);
@@ -128,13 +136,12 @@ describe('AccessObject handler', () => {
       // The failed write changed nothing: the retry is the first consume DynamoDB accepts.
       const retried = await handler(buildProxyEvent(accessRequest('x'), grant));
       expect(retried.statusCode).toBe(302);
-      expect(ddb).toHaveReceivedCommandTimes(DeleteItemCommand, 2);
+      expect(ddb).toHaveReceivedCommandTimes(DeleteCommand, 2);
     },
   );
 
   it('answers 503 and consumes nothing when presigning fails', async () => {
-    const broken: ObjectStore = {
-      exists: async () => true,
+    const broken: ObjectPresigner = {
       presignGet: async () => {
         throw new DependencyUnavailableError('object-store');
       },
@@ -157,7 +164,7 @@ describe('AccessObject handler', () => {
   });
 
   it('reads a context whose numbers API Gateway passed as strings', async () => {
-    ddb.on(DeleteItemCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
     const stringly = { ...grant, maxUses: '1', expiresAt: String(grant.expiresAt) };
     const response = await handlerWith()(buildProxyEvent(accessRequest('x'), stringly));
     expect(response.statusCode).toBe(302);
