@@ -10,7 +10,7 @@ import { DependencyUnavailableError, NonceCollisionError } from '../core/errors.
 import type { ConsumeHint, ConsumeOutcome, NonceRecord, NonceStore } from '../core/ports.js';
 import type { AwsConfig } from '../shared/config.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
-import { createDocumentClient } from './clients.js';
+import { createDocumentClient } from './dynamodb-client.js';
 
 /** An item as the DocumentClient reads it: plain strings and numbers. */
 type Item = Readonly<Record<string, unknown>>;

@@ -3,7 +3,7 @@ import { DependencyUnavailableError } from '../core/errors.js';
 import type { ObjectChecker } from '../core/ports.js';
 import type { AwsConfig } from '../shared/config.js';
 import { errorName, httpStatusOf } from './aws-errors.js';
-import { createS3Client } from './clients.js';
+import { createS3Client } from './s3-client.js';
 
 /**
  * HeadObject on a missing key answers 404 to a caller with s3:ListBucket, and 403 to one without it.

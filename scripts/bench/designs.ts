@@ -5,8 +5,9 @@
  */
 import type { Server } from 'node:http';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDbClient, createS3Client } from '../../lambda/adapters/clients.js';
+import { createDynamoDbClient } from '../../lambda/adapters/dynamodb-client.js';
 import { DynamoDbNonceStore } from '../../lambda/adapters/dynamodb-nonce-store.js';
+import { createS3Client } from '../../lambda/adapters/s3-client.js';
 import { S3ObjectChecker } from '../../lambda/adapters/s3-object-store.js';
 import { presignerFor } from '../../lambda/adapters/s3-presigner.js';
 import { makeAccessObjectHandler } from '../../lambda/handlers/access-object.js';

@@ -1,8 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it } from 'vitest';
-import { s3ClientConfig } from '../../../lambda/adapters/clients.js';
 import { bucketAddress, type S3AddressingOptions } from '../../../lambda/adapters/s3-addressing.js';
+import { s3ClientConfig } from '../../../lambda/adapters/s3-client.js';
 import { presignerFor, S3GetPresigner } from '../../../lambda/adapters/s3-presigner.js';
 import { DependencyUnavailableError } from '../../../lambda/core/errors.js';
 import { loadAccessObjectConfig } from '../../../lambda/shared/config.js';
