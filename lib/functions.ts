@@ -38,6 +38,21 @@ export const POWERTOOLS_SERVICE_NAME = 'presigned-url-nonce';
 export const POWERTOOLS_METRICS_NAMESPACE = 'PresignedUrlNonce';
 
 /**
+ * What @aws-sdk/credential-provider-node's default chain loads with a dynamic import() after fromEnv
+ * fails: SSO, shared ini files, credential_process, web identity tokens, container and instance
+ * metadata. The Lambda runtime sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, so
+ * fromEnv answers and none of these is ever loaded.
+ */
+export const LAZY_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+] as const;
+
+/**
  * How every function is bundled, as `cdk synth` runs esbuild (locally). The bench builds the same handlers
  * with this configuration and `@aws-sdk/*` external, to measure what bundling the SDK changes.
  */
@@ -52,8 +67,11 @@ export const BUNDLING: BundlingOptions = {
   sourcesContent: false,
   // The AWS SDK is bundled, not taken from the runtime: tree-shaken and minified into one file it
   // loads several times faster on a cold start than the runtime's copy read module by module, and
-  // the SDK version deployed is the one tested (docs/BENCHMARKS.md measures both builds).
-  externalModules: [],
+  // the SDK version deployed is the one tested (docs/BENCHMARKS.md measures both builds). Left out:
+  // the credential providers the SDK's default chain imports lazily, only when the environment holds
+  // no credentials, which on Lambda it always does. They are a third of each bundle; were one ever
+  // needed, it would resolve from the runtime's SDK as every @aws-sdk import did before.
+  externalModules: [...LAZY_CREDENTIAL_PROVIDERS],
   // Prefer packages' ESM builds so the bundle is ESM all the way down.
   mainFields: ['module', 'main'],
   // No createRequire banner: every bundled dependency resolves to ESM, so nothing calls require()

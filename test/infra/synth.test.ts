@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app.js';
-import type { NonceFunction } from '../../lib/functions.js';
+import { LAZY_CREDENTIAL_PROVIDERS, type NonceFunction } from '../../lib/functions.js';
 import { CDK_JSON, logicalIdOf } from './support.js';
 
 // Outside the repository: no node_modules above a bundle, so importing it proves it needs none.
@@ -56,11 +56,15 @@ describe('cdk synth', () => {
 
   it.each(cases)('bundles the AWS SDK into %s: no import left for the runtime to resolve', (_name, _file, target) => {
     const code = bundle(target);
-    // Only Node.js built-ins are imported, statically or dynamically. esbuild's require() shim would
-    // mean a CommonJS dependency, which an ES module cannot load without a createRequire banner.
-    const specifiers = new Set([...code.matchAll(/(?:from|\bimport\(?)"([^"]+)"/g)].map((match) => match[1]));
-    expect([...specifiers].filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
-    expect(specifiers).toContain('node:crypto');
+    // Statically, only Node.js built-ins; dynamically, also the credential providers the SDK's default
+    // chain loads when the environment has no credentials (never on Lambda). esbuild's require() shim
+    // would mean a CommonJS dependency, which an ES module cannot load without a createRequire banner.
+    const imported = (pattern: RegExp) => new Set([...code.matchAll(pattern)].map((match) => match[1]));
+    const statics = imported(/(?:from|\bimport)"([^"]+)"/g);
+    expect([...statics].filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
+    expect(statics).toContain('node:crypto');
+    const dynamics = [...imported(/\bimport\("([^"]+)"/g)].filter((specifier) => !specifier?.startsWith('node:'));
+    expect(new Set(dynamics)).toEqual(new Set(LAZY_CREDENTIAL_PROVIDERS));
     expect(code.includes('Dynamic require of')).toBe(false);
     const sources = sourceMap(target).sources;
     expect(sources.some((source) => source.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
