@@ -18,28 +18,15 @@ import { describeMachine, loadAverage1m } from './machine.js';
 import { profileRedemptions } from './profile.js';
 import { renderBenchmarks } from './report.js';
 import { countRejections, malformedNonces, unknownNonces } from './request-counts.js';
-import { type BenchResults, type BenchSettings, summaryJson } from './results.js';
+import { type BenchResults, summaryJson } from './results.js';
 import { runSequential, type SequentialSamples } from './sequential.js';
+import { SETTINGS } from './settings.js';
 import { runInterleaved } from './throughput.js';
 import { measureWinners } from './winners.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The whole run must end well inside 3 minutes on a 2-core machine; past this, it stops with an error. */
 const BUDGET_MS = 170_000;
-
-const SETTINGS: BenchSettings = {
-  redemptionsPerDesign: 1_800,
-  rounds: 12,
-  concurrency: 16,
-  rejectionSamples: 100,
-  sequentialSamples: 200,
-  dynamoDbRoundTripMs: 5,
-  roundTripSamples: 100,
-  winnerRounds: 5,
-  winnerConcurrency: 100,
-  coldStartRuns: 10,
-  profiledRedemptions: 300,
-};
 
 let phaseStarted = performance.now();
 /** Progress on stderr (stdout ends with the JSON line), with the time the previous phase took. */

@@ -4,6 +4,7 @@ import { costPerMillionRedemptions } from '../../../scripts/bench/cost.js';
 import { overloaded } from '../../../scripts/bench/machine.js';
 import { builtPerRequestLine, loadWarning, renderBenchmarks } from '../../../scripts/bench/report.js';
 import { type BenchResults, coldAccessPathMs, summaryJson } from '../../../scripts/bench/results.js';
+import { SETTINGS } from '../../../scripts/bench/settings.js';
 
 const cold = (...initMs: number[]): ColdStart[] =>
   initMs.map((ms) => ({ bootMs: 40, importMs: ms - 10, firstInvokeMs: 10 }));
@@ -28,19 +29,7 @@ const results = (overrides: Partial<BenchResults> = {}): BenchResults => {
     date: '2026-11-30',
     machine: { cpu: 'test CPU', cores: 2, memoryGiB: 24, os: 'Linux', node: 'v20.20.2' },
     dynamoDbEngine: 'dynalite',
-    settings: {
-      redemptionsPerDesign: 1_800,
-      rounds: 12,
-      concurrency: 16,
-      rejectionSamples: 100,
-      sequentialSamples: 200,
-      dynamoDbRoundTripMs: 5,
-      roundTripSamples: 100,
-      winnerRounds: 5,
-      winnerConcurrency: 100,
-      coldStartRuns: 3,
-      profiledRedemptions: 300,
-    },
+    settings: { ...SETTINGS, coldStartRuns: 3 },
     perRedemption: {
       ours: { 'GetItem:consistent': 1, DeleteItem: 1 },
       baseline: { 'GetItem:eventual': 2, DeleteItem: 1 },
