@@ -159,7 +159,7 @@ const bundleSection = (results: BenchResults) => {
     'way this project built them before, with `@aws-sdk/*` left to the runtime (resolved here from the',
     "repository's node_modules, as the Lambda runtime resolves them from its own copy, module by module).",
     'Cold start: a fresh `node` process imports the bundle and serves its first invocation against the',
-    `emulators, with the function's environment from the template (\`NODE_OPTIONS=--enable-source-maps\` included);`,
+    "emulators, with the function's environment from the template for both builds;",
     `median of ${results.settings.coldStartRuns} runs per function and build, the builds interleaved in each run. Node's own start-up before`,
     `the import (median ${round(bootMs, 1)} ms here) is not included.`,
     '',
