@@ -8,14 +8,13 @@
  */
 
 import { formatUrl } from '@aws-sdk/core/util';
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
-import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import { Sha256 } from '@smithy/core/checksum';
 import { DependencyUnavailableError } from '../core/errors.js';
 import type { ObjectPresigner, PresignRequest } from '../core/ports.js';
 import type { AwsConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/env.js';
+import { environmentCredentials } from './credentials.js';
 import { type BucketAddress, bucketAddress, objectPath } from './s3-addressing.js';
 
 type Credentials = NonNullable<ConstructorParameters<typeof S3RequestPresigner>[0]['credentials']>;
@@ -66,19 +65,7 @@ export class S3GetPresigner implements ObjectPresigner {
   }
 }
 
-/** Credentials from the environment, read on first use and kept until they expire. */
-const environmentCredentials = (): Credentials => {
-  const provider = memoizeIdentityProvider(fromEnv(), isIdentityExpired, doesIdentityRequireRefresh);
-  // memoizeIdentityProvider answers undefined only when it is given no provider.
-  if (provider === undefined) throw new Error('no credential provider');
-  return provider;
-};
-
-/**
- * The presigner a handler module builds once at load. Credentials come from the environment, where the
- * Lambda runtime (and local mode) puts them, read on first use and kept until they expire, as the SDK
- * clients keep theirs.
- */
+/** The presigner a handler module builds once at load, with the environment's credentials. */
 export const presignerFor = (config: { readonly aws: AwsConfig; readonly bucketName: string }): S3GetPresigner => {
   const { region } = config.aws;
   if (region === undefined) throw new ConfigError('AWS_REGION', 'is required but not set.');

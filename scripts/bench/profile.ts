@@ -1,12 +1,8 @@
 /**
- * Where a redemption's CPU goes: V8's sampling profiler (the one `node --cpu-prof` writes out) over a
- * run of sequential redemptions of our design, through the local API and the in-process emulators, after
- * the warm-up. Summarized by self time per frame and per component, so the report shows what runs per
- * request (nothing should be a client, a signer or a config being built again).
+ * Summarizes a V8 CPU profile (what `node --cpu-prof` writes, or the inspector's Profiler returns): self
+ * time per frame and per component, and whether anything the handler modules should build once was on a
+ * sampled stack. handler-cpu.ts profiles redemptions with it.
  */
-import { Session } from 'node:inspector/promises';
-import type { Design } from './designs.js';
-import { mintMany, redeemAll } from './http-client.js';
 
 /** The parts of a V8 CPU profile (Profiler.Profile) the summary reads. */
 export interface CpuProfile {
@@ -160,29 +156,4 @@ export const summarizeProfile = (
       .map(([component, us]) => ({ component, share: share(us) })),
     builtPerRequest: builtOnceOnStacks(profile, new Set(samples)),
   };
-};
-
-const SAMPLING_INTERVAL_US = 100;
-
-/** Profiles `count` sequential redemptions of freshly minted nonces (minting is not profiled). */
-export const profileRedemptions = async (
-  design: Design,
-  count: number,
-  deadlineMs: number,
-): Promise<ProfileSummary> => {
-  const nonces = await mintMany(design.url, count, 8, deadlineMs);
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
-    await session.post('Profiler.start');
-    const run = await redeemAll(design.url, nonces, 1, deadlineMs);
-    const { profile } = await session.post('Profiler.stop');
-    if (run.results.some((result) => result.status !== 302)) throw new Error('profile: a redemption failed');
-    return summarizeProfile(profile, { redemptions: count, samplingIntervalUs: SAMPLING_INTERVAL_US, top: 12 });
-  } finally {
-    await session.post('Profiler.disable').catch(() => undefined);
-    session.disconnect();
-  }
 };

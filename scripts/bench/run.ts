@@ -12,10 +12,10 @@ import { billedMs, costPerMillionRedemptions } from './cost.js';
 import { perOperation, type RequestCounts } from './ddb-counter.js';
 import { type Design, type DesignName, startDesign } from './designs.js';
 import { BENCH_BUCKET, BENCH_TABLES } from './environment.js';
+import { measureHandlerCpu } from './handler-cpu.js';
 import { mintMany, redeemAll } from './http-client.js';
 import { measureItemSizes } from './item-size.js';
 import { describeMachine, loadAverage1m } from './machine.js';
-import { profileRedemptions } from './profile.js';
 import { renderBenchmarks } from './report.js';
 import { countRejections, malformedNonces, unknownNonces } from './request-counts.js';
 import { type BenchResults, summaryJson } from './results.js';
@@ -108,9 +108,7 @@ const measureDesigns = async (emulators: Emulators, designs: Design[], deadlineM
     deadlineMs,
   });
   const itemBytes = await measureItemSizes(pair, emulators.dynamoDb, deadlineMs);
-  progress(`profiling ${SETTINGS.profiledRedemptions} redemptions of ours, one at a time`);
-  const profile = await profileRedemptions(ours, SETTINGS.profiledRedemptions, deadlineMs);
-  return { ours, ...rejections, throughput, sequential, withRoundTrip, winners, itemBytes, profile };
+  return { ours, ...rejections, throughput, sequential, withRoundTrip, winners, itemBytes };
 };
 
 export const runBench = async (): Promise<void> => {
@@ -141,6 +139,12 @@ export const runBench = async (): Promise<void> => {
       bucketName: BENCH_BUCKET,
     });
     const measured = await measureDesigns(emulators, designs, deadlineMs);
+    progress('the handlers alone, DynamoDB stubbed: CPU per redemption, and a profile of ours');
+    const handlerCpu = await measureHandlerCpu({
+      rounds: 6,
+      perRound: SETTINGS.profiledRedemptions,
+      profiled: SETTINGS.profiledRedemptions * 2,
+    });
 
     progress(`cold-starting each bundle of both builds ${SETTINGS.coldStartRuns} times, interleaved`);
     const events = await coldStartEvents(measured.ours, SETTINGS.coldStartRuns * BUILDS.length, deadlineMs);
@@ -191,7 +195,7 @@ export const runBench = async (): Promise<void> => {
       },
       coldStarts,
       load: { start: loadAtStart, end: loadAverage1m() },
-      profile: measured.profile,
+      handlerCpu,
       wallSeconds: (performance.now() - started) / 1000,
     };
     writeFileSync(join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), renderBenchmarks(results));

@@ -70,7 +70,7 @@ const results = (overrides: Partial<BenchResults> = {}): BenchResults => {
       },
     },
     load: { start: 0.5, end: 1.25 },
-    profile,
+    handlerCpu: { usPerRedemption: { ours: 640, baseline: 800 }, profile },
     wallSeconds: 90.04,
     ...overrides,
   };
@@ -84,6 +84,7 @@ describe('bench summary: the last line of the run', () => {
     expect(json.coldAccessPathMs).toEqual({ ours: 110, sdkExternal: 330 });
     expect(json.machine).toEqual({ cores: 2, loadAverage1mStart: 0.5, loadAverage1mEnd: 1.25 });
     expect(json.oursOverBaseline.cpuMsPerRedemption).toBe(0.8);
+    expect(json.handlerCpuUsPerRedemption).toEqual({ ours: 640, baseline: 800 });
   });
 
   it('keeps every field it printed before', () => {
