@@ -137,6 +137,7 @@ describe('bench report: load and the side-by-side cold starts', () => {
     expect(idle).toContain('- Load average (1 min): 0.5 at the start, 1.25 at the end');
     expect(idle).not.toContain('Warning: the machine was loaded');
     expect(idle).toContain('110 ms with the SDK bundled, 330 ms with it external: **0.33×**');
+    expect(idle).toContain('The imports alone take\n90 ms and 310 ms (0.29×)');
     expect(idle).toMatch(
       /\| AccessObject \| 393,000 \| \*\*60\*\* \(50 \+ 10\) \| 50,000 \| \*\*170\*\* \(160 \+ 10\) \| 0\.35× \|/,
     );
