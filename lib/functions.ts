@@ -9,7 +9,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -36,6 +36,50 @@ export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export const POWERTOOLS_SERVICE_NAME = 'presigned-url-nonce';
 export const POWERTOOLS_METRICS_NAMESPACE = 'PresignedUrlNonce';
+
+/**
+ * What @aws-sdk/credential-provider-node's default chain loads with a dynamic import() after fromEnv
+ * fails: SSO, shared ini files, credential_process, web identity tokens, container and instance
+ * metadata. The Lambda runtime sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, so
+ * fromEnv answers and none of these is ever loaded.
+ */
+export const LAZY_CREDENTIAL_PROVIDERS = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+] as const;
+
+/**
+ * How every function is bundled, as `cdk synth` runs esbuild (locally). The bench builds the same handlers
+ * with this configuration and `@aws-sdk/*` external, to measure what bundling the SDK changes.
+ */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  // Linked: beside the bundle in the asset, named by its sourceMappingURL comment, for mapping a stack
+  // trace offline (or at run time with NODE_OPTIONS=--enable-source-maps, at a cold-start cost).
+  sourceMapMode: SourceMapMode.DEFAULT,
+  // Stack traces need the mappings, not a second copy of the source inside the asset.
+  sourcesContent: false,
+  // The AWS SDK is bundled, not taken from the runtime: tree-shaken and minified into one file it
+  // loads several times faster on a cold start than the runtime's copy read module by module, and
+  // the SDK version deployed is the one tested (docs/BENCHMARKS.md measures both builds). Left out:
+  // the credential providers the SDK's default chain imports lazily, only when the environment holds
+  // no credentials, which on Lambda it always does. They are a third of each bundle; were one ever
+  // needed, it would resolve from the runtime's SDK as every @aws-sdk import did before.
+  externalModules: [...LAZY_CREDENTIAL_PROVIDERS],
+  // Prefer packages' ESM builds so the bundle is ESM all the way down.
+  mainFields: ['module', 'main'],
+  // No createRequire banner: every bundled dependency resolves to ESM, so nothing calls require()
+  // (test/infra/synth.test.ts imports each bundle, outside the repository, to prove it loads).
+  // Local esbuild only: synth needs neither Docker nor the network.
+  forceDockerBundling: false,
+};
 
 export interface NonceFunctionProps {
   /** The handler module (one of HANDLER_ENTRIES). */
@@ -94,28 +138,12 @@ export class NonceFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE,
-        // Stack traces in the minified bundles point at the TypeScript sources (the maps ship beside them).
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: Node.js would read and parse the bundle's whole source map
+        // (the SDK's included) on every cold start, about half again the import time, while the handlers
+        // log errors by name only and never a stack. The maps ship in the asset, to map a trace offline.
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Linked: the bundle ends with a sourceMappingURL comment, which --enable-source-maps needs.
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // Stack traces need the mappings, not a second copy of the source inside the asset.
-        sourcesContent: false,
-        // The Node.js runtime ships AWS SDK v3 and ESM imports of it resolve there (Node.js 18 and later).
-        externalModules: ['@aws-sdk/*'],
-        // Prefer packages' ESM builds so the bundle is ESM all the way down.
-        mainFields: ['module', 'main'],
-        // No createRequire banner: every bundled dependency resolves to ESM, so nothing calls require()
-        // (test/infra/synth.test.ts imports each bundle to prove it loads).
-        // Local esbuild only: synth needs neither Docker nor the network.
-        forceDockerBundling: false,
-      },
+      bundling: BUNDLING,
     });
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions: "*" is the only

@@ -1,48 +1,52 @@
 import {
-  type AttributeValue,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyUnavailableError, NonceCollisionError } from '../core/errors.js';
 import type { ConsumeHint, ConsumeOutcome, NonceRecord, NonceStore } from '../core/ports.js';
 import type { AwsConfig } from '../shared/config.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
-import { createDynamoDbClient } from './clients.js';
+import { createDocumentClient } from './dynamodb-client.js';
 
-type Item = Record<string, AttributeValue>;
+/** An item as the DocumentClient reads it: plain strings and numbers. */
+type Item = Readonly<Record<string, unknown>>;
 
 /** Live = the item exists, has not expired and has a use left. Every consuming write carries it. */
 const LIVE = 'attribute_exists(pk) AND expiresAt > :now AND usesLeft >= :one';
 
+/** The item of a record, as the DocumentClient marshals it: `pk` is the nonceId, never the nonce. */
 export const toItem = (record: NonceRecord): Item => ({
-  pk: { S: record.nonceId },
-  key: { S: record.key },
-  expiresAt: { N: String(record.expiresAt) },
-  maxUses: { N: String(record.maxUses) },
-  usesLeft: { N: String(record.usesLeft) },
-  createdAt: { N: String(record.createdAt) },
-  createdBy: { S: record.createdBy },
+  pk: record.nonceId,
+  key: record.key,
+  expiresAt: record.expiresAt,
+  maxUses: record.maxUses,
+  usesLeft: record.usesLeft,
+  createdAt: record.createdAt,
+  createdBy: record.createdBy,
   ...(record.responseContentDisposition === undefined
     ? {}
-    : { responseContentDisposition: { S: record.responseContentDisposition } }),
+    : { responseContentDisposition: record.responseContentDisposition }),
   // Written only when true: absent reads as false, as for items minted before the option existed.
-  ...(record.confirm === true ? { confirm: { BOOL: true } } : {}),
+  ...(record.confirm === true ? { confirm: true } : {}),
 });
 
-const numberOf = (value: AttributeValue | undefined): number | undefined =>
-  value?.N === undefined ? undefined : Number(value.N);
+const numberOf = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+const stringOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** The record an item holds; undefined when an attribute is missing or of the wrong type. */
 export const fromItem = (item: Item): NonceRecord | undefined => {
-  const nonceId = item.pk?.S;
-  const key = item.key?.S;
+  const nonceId = stringOf(item.pk);
+  const key = stringOf(item.key);
   const expiresAt = numberOf(item.expiresAt);
   const maxUses = numberOf(item.maxUses);
   const usesLeft = numberOf(item.usesLeft);
   const createdAt = numberOf(item.createdAt);
-  const createdBy = item.createdBy?.S;
+  const createdBy = stringOf(item.createdBy);
   if (
     nonceId === undefined ||
     key === undefined ||
@@ -54,7 +58,7 @@ export const fromItem = (item: Item): NonceRecord | undefined => {
   ) {
     return undefined;
   }
-  const disposition = item.responseContentDisposition?.S;
+  const disposition = stringOf(item.responseContentDisposition);
   return {
     nonceId,
     key,
@@ -64,17 +68,28 @@ export const fromItem = (item: Item): NonceRecord | undefined => {
     createdAt,
     createdBy,
     ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
-    ...(item.confirm?.BOOL === true ? { confirm: true } : {}),
+    ...(item.confirm === true ? { confirm: true } : {}),
   };
 };
 
 const unavailable = (cause: unknown) => new DependencyUnavailableError('nonce-store', { cause });
 
-/** The item DynamoDB returns with a failed condition (ReturnValuesOnConditionCheckFailure), if any. */
-const itemOfFailure = (error: unknown): Item | undefined =>
-  typeof error === 'object' && error !== null && 'Item' in error && typeof error.Item === 'object'
-    ? (error.Item as Item)
-    : undefined;
+/**
+ * The item DynamoDB returns with a failed condition (ReturnValuesOnConditionCheckFailure: ALL_OLD), if
+ * any. The DocumentClient unmarshalls outputs, not errors: this Item arrives as AttributeValues
+ * (test/unit/adapters/dynamodb-nonce-store.test.ts pins it on the SDK's own deserializer). Anything
+ * unreadable counts as no item: the refusal is then named from the hint, never turned into a fault.
+ */
+const oldItemOf = (error: unknown): Item | undefined => {
+  if (typeof error !== 'object' || error === null || !('Item' in error)) return undefined;
+  const item = error.Item;
+  if (typeof item !== 'object' || item === null) return undefined;
+  try {
+    return unmarshall(item as Parameters<typeof unmarshall>[0]);
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Names the reason a consuming write was refused. DynamoDB returns the old item with the failure; an
@@ -82,8 +97,8 @@ const itemOfFailure = (error: unknown): Item | undefined =>
  * return the item, so there the hint's expiry tells an expired nonce from a lost race.)
  */
 const refusal = (error: unknown, nowSeconds: number, hint: ConsumeHint): ConsumeOutcome => {
-  const old = itemOfFailure(error);
-  const expiresAt = old === undefined ? hint.expiresAt : (numberOf(old.expiresAt) ?? hint.expiresAt);
+  const old = oldItemOf(error);
+  const expiresAt = numberOf(old?.expiresAt) ?? hint.expiresAt;
   if (expiresAt <= nowSeconds) return { consumed: false, reason: 'expired' };
   if (old !== undefined && (numberOf(old.usesLeft) ?? 0) < 1) return { consumed: false, reason: 'used_up' };
   return { consumed: false, reason: 'lost_race' };
@@ -91,14 +106,14 @@ const refusal = (error: unknown, nowSeconds: number, hint: ConsumeHint): Consume
 
 export class DynamoDbNonceStore implements NonceStore {
   constructor(
-    private readonly client: DynamoDBClient,
+    private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async create(record: NonceRecord): Promise<void> {
     try {
       await this.client.send(
-        new PutItemCommand({
+        new PutCommand({
           TableName: this.tableName,
           Item: toItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -114,7 +129,7 @@ export class DynamoDbNonceStore implements NonceStore {
     try {
       const { Item } = await this.client.send(
         // Strongly consistent: a nonce used or revoked a moment ago must read as such.
-        new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: nonceId } }, ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: { pk: nonceId }, ConsistentRead: true }),
       );
       return Item === undefined ? undefined : fromItem(Item);
     } catch (error: unknown) {
@@ -123,14 +138,14 @@ export class DynamoDbNonceStore implements NonceStore {
   }
 
   async consume(nonceId: string, nowSeconds: number, hint: ConsumeHint): Promise<ConsumeOutcome> {
-    const values = { ':now': { N: String(nowSeconds) }, ':one': { N: '1' } };
+    const values = { ':now': nowSeconds, ':one': 1 };
     try {
       if (hint.maxUses === 1) {
         // Single use: the one conditional delete is the whole redemption — one write, no read.
         await this.client.send(
-          new DeleteItemCommand({
+          new DeleteCommand({
             TableName: this.tableName,
-            Key: { pk: { S: nonceId } },
+            Key: { pk: nonceId },
             ConditionExpression: LIVE,
             ExpressionAttributeValues: values,
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -139,9 +154,9 @@ export class DynamoDbNonceStore implements NonceStore {
         return { consumed: true, usesLeft: 0 };
       }
       const { Attributes } = await this.client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: { S: nonceId } },
+          Key: { pk: nonceId },
           UpdateExpression: 'SET usesLeft = usesLeft - :one',
           ConditionExpression: LIVE,
           ExpressionAttributeValues: values,
@@ -161,16 +176,12 @@ export class DynamoDbNonceStore implements NonceStore {
   async revoke(nonceId: string, createdBy: string, nowSeconds: number): Promise<boolean> {
     try {
       await this.client.send(
-        new DeleteItemCommand({
+        new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: { S: nonceId } },
+          Key: { pk: nonceId },
           // Only the creator, and only while it is live: anything else is indistinguishable from unknown.
           ConditionExpression: `${LIVE} AND createdBy = :caller`,
-          ExpressionAttributeValues: {
-            ':now': { N: String(nowSeconds) },
-            ':one': { N: '1' },
-            ':caller': { S: createdBy },
-          },
+          ExpressionAttributeValues: { ':now': nowSeconds, ':one': 1, ':caller': createdBy },
         }),
       );
       return true;
@@ -187,11 +198,11 @@ export class DynamoDbNonceStore implements NonceStore {
   private async removeSpent(nonceId: string): Promise<void> {
     try {
       await this.client.send(
-        new DeleteItemCommand({
+        new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: { S: nonceId } },
+          Key: { pk: nonceId },
           ConditionExpression: 'usesLeft < :one',
-          ExpressionAttributeValues: { ':one': { N: '1' } },
+          ExpressionAttributeValues: { ':one': 1 },
         }),
       );
     } catch {
@@ -206,6 +217,6 @@ export const nonceStoreFor = (
   options: { readonly maxAttempts?: number } = {},
 ): DynamoDbNonceStore =>
   new DynamoDbNonceStore(
-    createDynamoDbClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint, ...options }),
+    createDocumentClient({ region: config.aws.region, endpoint: config.aws.dynamoDbEndpoint, ...options }),
     config.tableName,
   );

@@ -76,10 +76,11 @@ export interface ObjectPresigner {
   /** A presigned GET URL; computed locally, no request to S3. */
   presignGet(request: PresignRequest): Promise<string>;
   /**
-   * The origin (scheme, host and port) of every URL presignGet makes. A confirmation page's form is
-   * redirected there, and browsers check that redirect against the page's CSP `form-action`.
+   * The origin (scheme, host and port) of every URL presignGet makes, known once the bucket's address is
+   * (no request, no signing). A confirmation page's form is redirected there, and browsers check that
+   * redirect against the page's CSP `form-action`.
    */
-  presignedOrigin(): Promise<string>;
+  presignedOrigin(): string;
 }
 
 export type ObjectStore = ObjectChecker & ObjectPresigner;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
-import { objectStoreFor } from '../adapters/s3-object-store.js';
+import { presignerFor } from '../adapters/s3-presigner.js';
 import {
   MethodNotAllowedError,
   NonceInvalidError,
@@ -87,7 +87,7 @@ const offer = async (deps: AccessObjectDeps, event: APIGatewayProxyEvent, grant:
       ...(grant.usesLeft === undefined ? {} : { usesLeft: grant.usesLeft }),
       nowMs: deps.clock(),
     },
-    await deps.objects.presignedOrigin(),
+    deps.objects.presignedOrigin(),
   );
 };
 
@@ -130,6 +130,8 @@ export const makeAccessObjectHandler =
     }
   };
 
+// Built once per module (per Lambda execution environment): configuration, clients, the bucket's
+// address, the credential provider and the signer; a redemption only signs and writes.
 const config = loadAccessObjectConfig(process.env);
 
 export const handler = makeAccessObjectHandler({
@@ -137,7 +139,7 @@ export const handler = makeAccessObjectHandler({
   // an SDK retry would take a second use of a multi-use nonce (or find a single-use one gone). Without
   // retries every fault is one 503 with Retry-After, and the caller's retry is a fresh redemption.
   nonces: nonceStoreFor(config, { maxAttempts: 1 }),
-  objects: objectStoreFor(config),
+  objects: presignerFor(config),
   clock: Date.now,
   presignTtlSeconds: config.presignTtlSeconds,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),

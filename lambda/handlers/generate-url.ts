@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
-import { objectStoreFor } from '../adapters/s3-object-store.js';
+import { objectCheckerFor } from '../adapters/s3-object-store.js';
 import { MethodNotAllowedError } from '../core/errors.js';
 import { type IssueNonceDeps, issueNonce } from '../core/issue-nonce.js';
 import { toIsoSeconds } from '../core/rules.js';
@@ -52,7 +52,7 @@ const config = loadGenerateUrlConfig(process.env);
 
 export const handler = makeGenerateUrlHandler({
   nonces: nonceStoreFor(config),
-  objects: objectStoreFor(config),
+  objects: objectCheckerFor(config),
   clock: Date.now,
   limits: config,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),

@@ -1,12 +1,23 @@
 import { ownerOf } from '../core/owner.js';
 import type { ProducerKeyPrefixes } from '../core/producer-scope.js';
-import { ConfigError, type Env, integerInRange, optionalString, optionalUrl, requiredString } from './env.js';
+import {
+  ConfigError,
+  type Env,
+  integerInRange,
+  optionalBoolean,
+  optionalString,
+  optionalUrl,
+  requiredString,
+} from './env.js';
 
 /** Where the AWS clients go: the region, and the emulators' endpoints in local mode and tests. */
 export interface AwsConfig {
   readonly region?: string;
   readonly dynamoDbEndpoint?: string;
   readonly s3Endpoint?: string;
+  /** The SDK's own switches, honoured by AccessObject's presigner as the S3 client honours them. */
+  readonly useFipsEndpoint?: boolean;
+  readonly useDualstackEndpoint?: boolean;
 }
 
 export const PRESIGN_TTL_MAX_SECONDS = 300;
@@ -20,10 +31,14 @@ const awsConfig = (env: Env): AwsConfig => {
   const region = optionalString(env, 'AWS_REGION');
   const dynamoDbEndpoint = optionalUrl(env, 'DYNAMODB_ENDPOINT');
   const s3Endpoint = optionalUrl(env, 'S3_ENDPOINT');
+  const useFipsEndpoint = optionalBoolean(env, 'AWS_USE_FIPS_ENDPOINT');
+  const useDualstackEndpoint = optionalBoolean(env, 'AWS_USE_DUALSTACK_ENDPOINT');
   return {
     ...(region === undefined ? {} : { region }),
     ...(dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint }),
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+    ...(useFipsEndpoint === undefined ? {} : { useFipsEndpoint }),
+    ...(useDualstackEndpoint === undefined ? {} : { useDualstackEndpoint }),
   };
 };
 
@@ -109,10 +124,29 @@ export interface AccessObjectConfig {
   readonly publicBaseUrl?: string;
 }
 
+/**
+ * Without an explicit endpoint the SDK sends S3 requests to AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL when
+ * set. AccessObject presigns without the S3 client (lambda/adapters/s3-presigner.ts), so it refuses them
+ * rather than sign for another host than the SDK would.
+ */
+const refuseSdkEndpointOverrides = (env: Env, aws: AwsConfig): void => {
+  if (aws.s3Endpoint !== undefined || optionalString(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') === 'true') return;
+  for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
+    if (optionalString(env, name) !== undefined) {
+      throw new ConfigError(
+        name,
+        'is not supported by AccessObject, which presigns without the S3 client; set S3_ENDPOINT.',
+      );
+    }
+  }
+};
+
 export const loadAccessObjectConfig = (env: Env): AccessObjectConfig => {
+  const aws = awsConfig(env);
+  refuseSdkEndpointOverrides(env, aws);
   const publicBaseUrl = optionalUrl(env, 'PUBLIC_BASE_URL');
   return {
-    aws: awsConfig(env),
+    aws,
     tableName: requiredString(env, 'TABLE_NAME'),
     bucketName: requiredString(env, 'BUCKET_NAME'),
     presignTtlSeconds: integerInRange(env, 'PRESIGN_TTL_SECONDS', {

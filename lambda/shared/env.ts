@@ -53,3 +53,11 @@ export const optionalUrl = (env: Env, name: string): string | undefined => {
   }
   return value.replace(/\/+$/, '');
 };
+
+/** "true" or "false", as the AWS SDK reads its boolean settings (AWS_USE_FIPS_ENDPOINT, …); else unset. */
+export const optionalBoolean = (env: Env, name: string): boolean | undefined => {
+  const value = optionalString(env, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw new ConfigError(name, `must be "true" or "false", got "${value}".`);
+  return value === 'true';
+};

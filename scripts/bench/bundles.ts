@@ -1,12 +1,16 @@
 /**
  * The Lambda bundles exactly as `cdk synth` builds them (lib/app.ts with cdk.json's context: esbuild,
- * minified ESM, @aws-sdk/* external), with each function's environment as the template sets it.
+ * minified ESM, the AWS SDK bundled), with each function's environment as the template sets it; and,
+ * for comparison, the measured handlers built the way this project built them before, with the same
+ * CDK bundling but `@aws-sdk/*` left to the runtime.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { App, Stack } from 'aws-cdk-lib';
+import { Architecture, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { createApp } from '../../lib/app.js';
-import type { NonceFunction } from '../../lib/functions.js';
+import { BUNDLING, HANDLER_ENTRIES, type NonceFunction, RUNTIME } from '../../lib/functions.js';
 
 export const FUNCTION_KEYS = ['generateUrl', 'validateNonce', 'accessObject', 'nonceStatus', 'revokeNonce'] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
@@ -33,19 +37,21 @@ const literalStrings = (values: unknown): Record<string, string> =>
     ),
   );
 
-/**
- * Synthesizes into outdir (which must sit inside the repository, so that a bundle's external
- * @aws-sdk/* imports resolve from node_modules when it is run) and describes each function's bundle.
- */
+const assetOf = (stack: Stack, fn: NodejsFunction, outdir: string): { dir: string; entry: string } => {
+  const cfn = fn.node.defaultChild as CfnFunction;
+  const code = stack.resolve(cfn.code) as { s3Key?: unknown };
+  if (typeof code.s3Key !== 'string') throw new Error(`${fn.node.path}: no asset key in the template`);
+  const dir = join(outdir, `asset.${code.s3Key.replace(/\.zip$/, '')}`);
+  return { dir, entry: join(dir, 'index.mjs') };
+};
+
+/** Synthesizes the stack into outdir and describes each function's bundle. */
 export const buildBundles = (outdir: string): Record<FunctionKey, Bundle> => {
   const { app, stack } = createApp({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
   app.synth();
   const describe = (target: NonceFunction): Bundle => {
+    const { dir, entry } = assetOf(stack, target.function, outdir);
     const cfn = target.function.node.defaultChild as CfnFunction;
-    const code = stack.resolve(cfn.code) as { s3Key?: unknown };
-    if (typeof code.s3Key !== 'string') throw new Error(`${target.node.path}: no asset key in the template`);
-    const dir = join(outdir, `asset.${code.s3Key.replace(/\.zip$/, '')}`);
-    const entry = join(dir, 'index.mjs');
     const environment = stack.resolve(cfn.environment) as { variables?: unknown } | undefined;
     return { dir, entry, bytes: statSync(entry).size, environment: literalStrings(environment?.variables) };
   };
@@ -53,4 +59,39 @@ export const buildBundles = (outdir: string): Record<FunctionKey, Bundle> => {
     FunctionKey,
     Bundle
   >;
+};
+
+/**
+ * The given handlers bundled as before: BUNDLING with `@aws-sdk/*` external, through the same
+ * NodejsFunction, so that the only difference is where the SDK comes from. outdir must sit inside the
+ * repository: run from there, the bundles resolve @aws-sdk/* from node_modules, as the Lambda runtime
+ * resolves them from its own copy. Each keeps the environment of its shipped counterpart.
+ */
+export const buildSdkExternalBundles = <K extends FunctionKey>(
+  outdir: string,
+  shipped: Readonly<Record<K, Bundle>>,
+): Record<K, Bundle> => {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'SdkExternal');
+  const keys = Object.keys(shipped) as K[];
+  const functions = keys.map(
+    (key) =>
+      [
+        key,
+        new NodejsFunction(stack, key, {
+          entry: HANDLER_ENTRIES[key],
+          handler: 'handler',
+          runtime: RUNTIME,
+          architecture: Architecture.ARM_64,
+          bundling: { ...BUNDLING, externalModules: ['@aws-sdk/*'] },
+        }),
+      ] as const,
+  );
+  app.synth();
+  return Object.fromEntries(
+    functions.map(([key, fn]) => {
+      const { dir, entry } = assetOf(stack, fn, outdir);
+      return [key, { dir, entry, bytes: statSync(entry).size, environment: shipped[key].environment }];
+    }),
+  ) as Record<K, Bundle>;
 };

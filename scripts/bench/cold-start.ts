@@ -1,7 +1,8 @@
 /**
  * Cold starts of the built bundles: a fresh `node` process (no loader, no tsx) imports one bundle and
- * serves its first invocation against the bench's emulators, ten times per function. The environment is
- * the function's own from the template, with the emulators' endpoints and the bench's table and bucket.
+ * serves its first invocation against the bench's emulators, ten times per function and build (the
+ * shipped bundle and the SDK-external one). The environment is the function's own from the template,
+ * with the emulators' endpoints and the bench's table and bucket.
  */
 import { spawn } from 'node:child_process';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -58,10 +59,10 @@ const allowedAccessEvent = async (ours: Design, nonce: string): Promise<APIGatew
   return captured;
 };
 
-/** One event per run: a generate body, a live nonce to authorize, and a fresh nonce to redeem per run. */
+/** `count` events per function: a generate body, a live nonce to authorize, and a fresh nonce to redeem each. */
 export const coldStartEvents = async (
   ours: Design,
-  runs: number,
+  count: number,
   deadlineMs: number,
 ): Promise<Record<ColdFunction, unknown[]>> => {
   const generate = buildProxyEvent(
@@ -73,13 +74,13 @@ export const coldStartEvents = async (
       userArn: 'arn:aws:iam::000000000000:user/bench',
     }),
   );
-  const nonces = await mintMany(ours.url, runs + 1, 4, deadlineMs);
+  const nonces = await mintMany(ours.url, count + 1, 4, deadlineMs);
   const [live, ...toRedeem] = nonces as [string, ...string[]];
   const access = [];
   for (const nonce of toRedeem) access.push(await allowedAccessEvent(ours, nonce));
   return {
-    generateUrl: Array.from({ length: runs }, () => generate),
-    validateNonce: Array.from({ length: runs }, () => buildRequestAuthorizerEvent(accessRequest(live))),
+    generateUrl: Array.from({ length: count }, () => generate),
+    validateNonce: Array.from({ length: count }, () => buildRequestAuthorizerEvent(accessRequest(live))),
     accessObject: access,
   };
 };
@@ -113,7 +114,7 @@ export const coldStartOnce = (
 ): Promise<ColdStart> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD.pathname, bundle.entry], {
-      // The bundle's folder: its external @aws-sdk/* imports resolve from the repository's node_modules.
+      // The bundle's folder: an SDK-external bundle resolves @aws-sdk/* from the repository's node_modules.
       cwd: bundle.dir,
       env: childEnvironment(bundle, target, event),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,17 +147,37 @@ export const coldStartOnce = (
     });
   });
 
-/** `runs` cold starts per function, the functions taking turns so that none gets a quieter machine. */
+/** The shipped bundles, and the same handlers with `@aws-sdk/*` left to the runtime (bundles.ts). */
+export const BUILDS = ['ours', 'sdkExternal'] as const;
+export type BuildName = (typeof BUILDS)[number];
+
+/** Cold starts of each build, by function. */
+export type ColdStarts = Record<ColdFunction, ColdStart[]>;
+
+/** Which build goes first in a run: they alternate, so that neither always follows the other. */
+export const buildOrder = (run: number): readonly BuildName[] => (run % 2 === 0 ? BUILDS : [...BUILDS].reverse());
+
+/**
+ * `runs` cold starts per function and build, interleaved: in each run every function is started once per
+ * build, the builds alternating which goes first, so that neither gets a quieter machine. Each start takes
+ * its own event (a fresh nonce for AccessObject): events must hold runs × builds of them.
+ */
 export const measureColdStarts = async (
-  bundles: Record<ColdFunction, Bundle>,
+  bundles: Readonly<Record<BuildName, Readonly<Record<ColdFunction, Bundle>>>>,
   target: ColdStartTarget,
   events: Record<ColdFunction, unknown[]>,
   runs: number,
-): Promise<Record<ColdFunction, ColdStart[]>> => {
-  const results: Record<ColdFunction, ColdStart[]> = { generateUrl: [], validateNonce: [], accessObject: [] };
+): Promise<Record<BuildName, ColdStarts>> => {
+  const empty = (): ColdStarts => ({ generateUrl: [], validateNonce: [], accessObject: [] });
+  const results: Record<BuildName, ColdStarts> = { ours: empty(), sdkExternal: empty() };
   for (let run = 0; run < runs; run++) {
-    for (const fn of Object.keys(results) as ColdFunction[]) {
-      results[fn].push(await coldStartOnce(fn, bundles[fn], target, events[fn][run]));
+    for (const fn of Object.keys(EXPECTED) as ColdFunction[]) {
+      const order = buildOrder(run);
+      for (const [turn, build] of order.entries()) {
+        const event = events[fn][run * order.length + turn];
+        if (event === undefined) throw new Error(`cold start: no event left for ${fn} (run ${run}, ${build})`);
+        results[build][fn].push(await coldStartOnce(fn, bundles[build][fn], target, event));
+      }
     }
   }
   return results;

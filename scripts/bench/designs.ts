@@ -4,9 +4,12 @@
  * `npm start` uses). Each design's DynamoDB client carries its own request counter.
  */
 import type { Server } from 'node:http';
-import { createDynamoDbClient, createS3Client } from '../../lambda/adapters/clients.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDbClient } from '../../lambda/adapters/dynamodb-client.js';
 import { DynamoDbNonceStore } from '../../lambda/adapters/dynamodb-nonce-store.js';
-import { S3ObjectStore } from '../../lambda/adapters/s3-object-store.js';
+import { createS3Client } from '../../lambda/adapters/s3-client.js';
+import { S3ObjectChecker } from '../../lambda/adapters/s3-object-store.js';
+import { presignerFor } from '../../lambda/adapters/s3-presigner.js';
 import { makeAccessObjectHandler } from '../../lambda/handlers/access-object.js';
 import { makeGenerateUrlHandler } from '../../lambda/handlers/generate-url.js';
 import { makeNonceStatusHandler } from '../../lambda/handlers/nonce-status.js';
@@ -82,20 +85,35 @@ interface Instruments {
   readonly delay: NetworkDelay;
 }
 
-/** Our handlers, built by the same factories the deployed modules call, on counted clients. */
+/**
+ * Our handlers, built by the same factories the deployed modules call, on counted clients: the
+ * DocumentClient shares the counted client's middleware stack, and AccessObject presigns without an S3
+ * client, with the credentials of the bench's environment.
+ */
 const oursHandlers = (emulators: Emulators, { counter, delay }: Instruments): LoadedHandlers => {
   const clients = clientsFor(emulators, counter, delay);
-  const nonces = new DynamoDbNonceStore(clients.dynamoDb, BENCH_TABLES.ours);
-  const objects = new S3ObjectStore(clients.s3, emulators.bucketName);
+  const nonces = new DynamoDbNonceStore(DynamoDBDocumentClient.from(clients.dynamoDb), BENCH_TABLES.ours);
+  const checker = new S3ObjectChecker(clients.s3, emulators.bucketName);
+  const presigner = presignerFor({
+    aws: { region: LOCAL_REGION, s3Endpoint: emulators.s3Endpoint },
+    bucketName: emulators.bucketName,
+  });
   const log = createLogger();
   const metrics = createNonceMetrics();
   const clock = Date.now;
   const limits = loadGenerateUrlConfig(process.env);
   const { presignTtlSeconds } = loadAccessObjectConfig(process.env);
   return {
-    'generate-url': makeGenerateUrlHandler({ nonces, objects, clock, limits, log, metrics }),
+    'generate-url': makeGenerateUrlHandler({ nonces, objects: checker, clock, limits, log, metrics }),
     'validate-nonce': makeValidateNonceHandler({ nonces, clock, log, metrics }),
-    'access-object': makeAccessObjectHandler({ nonces, objects, clock, presignTtlSeconds, log, metrics }),
+    'access-object': makeAccessObjectHandler({
+      nonces,
+      objects: presigner,
+      clock,
+      presignTtlSeconds,
+      log,
+      metrics,
+    }),
     'nonce-status': makeNonceStatusHandler({ nonces, clock, log }),
     'revoke-nonce': makeRevokeNonceHandler({ nonces, clock, log }),
   };

@@ -1,6 +1,6 @@
 /** The machine a run was measured on, without anything that identifies it (no host name, no path). */
 import { readFileSync } from 'node:fs';
-import { arch, cpus, totalmem, type } from 'node:os';
+import { arch, cpus, loadavg, totalmem, type } from 'node:os';
 
 export interface Machine {
   readonly cpu: string;
@@ -29,3 +29,14 @@ export const describeMachine = (): Machine => {
     node: process.version,
   };
 };
+
+/** The 1-minute load average at the start and at the end of a run: other work on the machine skews timings. */
+export interface MachineLoad {
+  readonly start: number;
+  readonly end: number;
+}
+
+export const loadAverage1m = (): number => loadavg()[0] ?? 0;
+
+/** Whether the machine was busier than its cores at either end of the run. */
+export const overloaded = (load: MachineLoad, cores: number): boolean => Math.max(load.start, load.end) > cores;

@@ -1,10 +1,12 @@
 /** docs/BENCHMARKS.md, rendered from one run's results. */
 import { BASELINE_URL_LIFETIME_SECONDS } from './baseline.js';
 import type { FunctionKey } from './bundles.js';
-import type { ColdStart } from './cold-start.js';
+import type { ColdFunction, ColdStart } from './cold-start.js';
 import { type CostBreakdown, LAMBDA_MEMORY_MB, PRICES } from './cost.js';
 import type { RequestCounts } from './ddb-counter.js';
-import { type BenchResults, coldInitMs, type PerDesign, summaryJson } from './results.js';
+import { type MachineLoad, overloaded } from './machine.js';
+import type { ProfileSummary } from './profile.js';
+import { type BenchResults, coldAccessPathMs, coldInitMs, type PerDesign, summaryJson } from './results.js';
 import { median, percentile, round } from './stats.js';
 
 export const BENCH_COMMAND = 'npm run bench';
@@ -38,14 +40,6 @@ const FUNCTION_NAMES: Record<FunctionKey, string> = {
   revokeNonce: 'RevokeNonce',
 };
 
-const coldRow = (key: FunctionKey, bytes: number, runs: readonly ColdStart[] | undefined): string => {
-  const size = bytes.toLocaleString('en-US');
-  if (runs === undefined) return `| ${FUNCTION_NAMES[key]} | ${size} | not measured | — | — |`;
-  const importMs = round(median(runs.map((run) => run.importMs)), 1);
-  const invokeMs = round(median(runs.map((run) => run.firstInvokeMs)), 1);
-  return `| ${FUNCTION_NAMES[key]} | ${size} | **${round(coldInitMs(runs), 1)}** | ${importMs} | ${invokeMs} |`;
-};
-
 const billedList = (billed: Readonly<Record<string, number>>): string =>
   Object.entries(billed)
     .map(([name, ms]) => `${name} ${round(ms, 2)}`)
@@ -62,6 +56,20 @@ const costRows = (cost: PerDesign<CostBreakdown>) => [
   `| **total** | **${usd(cost.ours.total)}** | **${usd(cost.baseline.total)}** |`,
 ];
 
+const loadLine = (load: MachineLoad) => `${round(load.start, 2)} at the start, ${round(load.end, 2)} at the end`;
+
+/** A warning, above the results, when other work kept the machine busier than its cores. */
+export const loadWarning = (load: MachineLoad, cores: number): string[] =>
+  overloaded(load, cores)
+    ? [
+        '',
+        `> **Warning: the machine was loaded.** The 1-minute load average (${loadLine(load)}) was above its ${cores}`,
+        '> cores: other processes competed for the CPU during this run, so every absolute figure below is',
+        '> inflated and noisier than on an idle machine. The designs and builds were interleaved, so the ratios',
+        '> hold better; re-run `npm run bench` on an idle machine before quoting absolute numbers.',
+      ]
+    : [];
+
 const header = (results: BenchResults) => {
   const { machine } = results;
   return [
@@ -76,8 +84,10 @@ const header = (results: BenchResults) => {
     `- Command: \`${BENCH_COMMAND}\` (loopback only; it rewrites this file and prints the JSON at the end as its last line)`,
     `- Date: ${results.date}`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}; Node.js ${machine.node}`,
+    `- Load average (1 min): ${loadLine(results.load)}`,
     `- Emulators: ${results.dynamoDbEngine} (DynamoDB), s3rver (S3), in the bench's process`,
     `- Wall time of the run: ${round(results.wallSeconds, 1)} s`,
+    ...loadWarning(results.load, machine.cores),
   ];
 };
 
@@ -117,22 +127,58 @@ const resultsSection = (results: BenchResults) => {
   ];
 };
 
+const COLD_FUNCTIONS: readonly ColdFunction[] = ['generateUrl', 'validateNonce', 'accessObject'];
+
+const coldCell = (runs: readonly ColdStart[]) => {
+  const importMs = round(median(runs.map((run) => run.importMs)), 1);
+  const invokeMs = round(median(runs.map((run) => run.firstInvokeMs)), 1);
+  return `**${round(coldInitMs(runs), 1)}** (${importMs} + ${invokeMs})`;
+};
+
+const coldRow = (key: FunctionKey, results: BenchResults): string => {
+  const size = (bytes: number) => bytes.toLocaleString('en-US');
+  if (!(COLD_FUNCTIONS as readonly string[]).includes(key)) {
+    return `| ${FUNCTION_NAMES[key]} | ${size(results.bundleBytes[key])} | not measured | — | — | — |`;
+  }
+  const fn = key as ColdFunction;
+  const ours = results.coldStarts.ours[fn];
+  const external = results.coldStarts.sdkExternal[fn];
+  return `| ${FUNCTION_NAMES[key]} | ${size(results.bundleBytes[key])} | ${coldCell(ours)} | ${size(results.sdkExternalBundleBytes[fn])} | ${coldCell(external)} | ${times(coldInitMs(ours), coldInitMs(external))} |`;
+};
+
+/** The two imports of the access path, each a median. */
+const importPath = (runs: Readonly<Record<ColdFunction, readonly ColdStart[]>>): number =>
+  round(
+    median(runs.validateNonce.map((run) => run.importMs)) + median(runs.accessObject.map((run) => run.importMs)),
+    1,
+  );
+
 const bundleSection = (results: BenchResults) => {
-  const coldStarts = results.coldStarts as Partial<Record<FunctionKey, readonly ColdStart[]>>;
-  const bootMs = median(Object.values(results.coldStarts).flatMap((runs) => runs.map((run) => run.bootMs)));
+  const all = Object.values(results.coldStarts).flatMap((build) => Object.values(build).flat());
+  const bootMs = median(all.map((run) => run.bootMs));
+  const ours = coldAccessPathMs(results.coldStarts.ours);
+  const external = coldAccessPathMs(results.coldStarts.sdkExternal);
   return [
     '## Bundles and cold starts',
     '',
-    'Bundles as `cdk synth` builds them (lib/app.ts: esbuild, minified ESM, `@aws-sdk/*` left to the',
-    'runtime). Cold start: a fresh `node` process imports the bundle and serves its first invocation against',
-    `the emulators, with the function's environment from the template; median of ${results.settings.coldStartRuns} runs. Node's own`,
-    `start-up before the import (median ${round(bootMs, 1)} ms here) is not included.`,
+    'Two builds of the same handler modules, both with the bundling `cdk synth` uses (lib/functions.ts',
+    '`BUNDLING`: esbuild, minified ESM): **SDK bundled**, what the stack ships, and **SDK external**, the',
+    'way this project built them before, with `@aws-sdk/*` left to the runtime (resolved here from the',
+    "repository's node_modules, as the Lambda runtime resolves them from its own copy, module by module;",
+    'the `@smithy/*` modules the handlers import directly are bundled in both, as that configuration did).',
+    'Cold start: a fresh `node` process imports the bundle and serves its first invocation against the',
+    "emulators, with the function's environment from the template for both builds;",
+    `median of ${results.settings.coldStartRuns} runs per function and build, the builds interleaved in each run. Node's own start-up before`,
+    `the import (median ${round(bootMs, 1)} ms here) is not included.`,
     '',
-    '| function | index.mjs, bytes | cold init, ms: import + first invocation | import, ms | first invocation, ms |',
-    '|---|---|---|---|---|',
-    ...(Object.keys(FUNCTION_NAMES) as FunctionKey[]).map((key) =>
-      coldRow(key, results.bundleBytes[key], coldStarts[key]),
-    ),
+    '| function | SDK bundled: index.mjs, bytes | cold init, ms (import + first invocation) | SDK external: index.mjs, bytes | cold init, ms (import + first invocation) | bundled ÷ external |',
+    '|---|---|---|---|---|---|',
+    ...(Object.keys(FUNCTION_NAMES) as FunctionKey[]).map((key) => coldRow(key, results)),
+    '',
+    `**The consumer's cold path** — a rarely redeemed link meets a cold ValidateNonce, then a cold AccessObject:`,
+    `${ours} ms with the SDK bundled, ${external} ms with it external: **${times(ours, external)}**. The imports alone take`,
+    `${importPath(results.coldStarts.ours)} ms and ${importPath(results.coldStarts.sdkExternal)} ms (${times(importPath(results.coldStarts.ours), importPath(results.coldStarts.sdkExternal))}); the first invocations, which open the connection and run`,
+    "the SDK's first request, cost both builds about the same.",
   ];
 };
 
@@ -162,6 +208,54 @@ const costSection = (results: BenchResults) => {
   ];
 };
 
+const us = (value: number) => `${round(value, 1)} µs`;
+
+/** Whether any client, signer, logger, metrics object or configuration was built while redeeming. */
+export const builtPerRequestLine = (profile: Pick<ProfileSummary, 'builtPerRequest'>): string[] =>
+  profile.builtPerRequest.length === 0
+    ? [
+        'Nothing is built per request: no constructor or factory of a client, signer, credential provider,',
+        'logger, metrics object or configuration is on any sampled stack.',
+      ]
+    : [
+        `> **Built per request** (on a sampled stack, where each should run once per module): ${profile.builtPerRequest.map((name) => `\`${name}\``).join(', ')}.`,
+      ];
+
+const profileSection = (results: BenchResults) => {
+  const { usPerRedemption, profile } = results.handlerCpu;
+  const per = results.settings.profiledRedemptions;
+  return [
+    '## Where a redemption spends its CPU',
+    '',
+    "The two functions a redemption runs, alone: both designs' authorizer and AccessObject handlers, built as",
+    `above, invoked directly one redemption after another (${per} per round, 6 rounds, the designs alternating)`,
+    'with a stub in place of the network to DynamoDB: each client builds and signs its requests as usual, then',
+    'a middleware answers what DynamoDB would instead of sending them. No emulator, HTTP server or client',
+    "shares the CPU, so this is the handlers' and the SDK's own work, plus building each event and the stub's",
+    'answer, the same for both designs (logs and metrics off, as above).',
+    '',
+    '| CPU per redemption, both functions, DynamoDB stubbed | ours | original design | ours ÷ original |',
+    '|---|---|---|---|',
+    `| µs | ${round(usPerRedemption.ours, 0)} | ${round(usPerRedemption.baseline, 0)} | ${times(usPerRedemption.ours, usPerRedemption.baseline)} |`,
+    '',
+    `Ours under V8's sampling profiler (what \`node --cpu-prof\` records), every ${profile.samplingIntervalUs} µs, over ${profile.redemptions} more`,
+    `redemptions: ${us(profile.busyUsPerRedemption)} of samples per redemption (sampled time, which also counts waiting for a`,
+    'core: on a loaded machine it exceeds the CPU time above; the shares are what to read).',
+    ...builtPerRequestLine(profile),
+    '',
+    '| component | share of CPU |',
+    '|---|---|',
+    ...profile.components.map(({ component, share }) => `| ${component} | ${round(share * 100, 1)} % |`),
+    '',
+    '| top frames by self time | component | µs per redemption | share |',
+    '|---|---|---|---|',
+    ...profile.topFrames.map(
+      (frame) =>
+        `| \`${frame.frame.replaceAll('|', '\\|')}\` | ${frame.component} | ${round(frame.selfUsPerRedemption, 1)} | ${round(frame.share * 100, 1)} % |`,
+    ),
+  ];
+};
+
 const notes = (results: BenchResults) => [
   '## Reading these numbers',
   '',
@@ -169,13 +263,16 @@ const notes = (results: BenchResults) => [
   '  absolute numbers describe this machine and these emulators, not AWS. Both designs ran on the same',
   '  stack, interleaved, in one run: the ratios are what carries over.',
   '- Here a DynamoDB request costs CPU but almost no wall time, so the throughput under load follows CPU',
-  "  per redemption. Ours spends CPU the original does not: it presigns the GET at redemption (the SDK's",
-  '  presigner runs the whole S3 middleware stack and its endpoint rules), the emulator parses and',
-  '  evaluates its condition expression, and Powertools builds a metric object per redemption even with',
-  '  metrics disabled, as here. The original presigned at mint time and checks nothing when it deletes.',
+  '  per redemption. Ours spends CPU the original does not: it presigns the GET at redemption (one SigV4',
+  '  signature of a request prepared without the S3 client: see the profile above), the emulator parses',
+  '  and evaluates its condition expression, and the handlers log and emit a metric per redemption. The',
+  '  original presigned at mint time and checks nothing when it deletes; it makes one DynamoDB request more.',
   '  On AWS a DynamoDB request is a network round trip instead, which the one-at-a-time',
   `  pass with ${results.settings.dynamoDbRoundTripMs} ms per request approximates: ours makes two requests in sequence per redemption, the`,
   '  original three.',
+  "- The cost model bills each invocation in whole milliseconds, and here both designs' handlers take about",
+  '  one: a few tenths of a millisecond of scheduling noise on a busy machine can tip the totals either way.',
+  '  The pass with a simulated round trip and the handlers-alone CPU above are the steadier comparisons.',
   "- The original's concurrent winners all received the same presigned URL, valid for an hour. Ours lets",
   '  exactly one through and answers the others 403.',
   "- On AWS the original's item is larger than measured here: Lambda signs with temporary credentials, so",
@@ -193,6 +290,8 @@ export const renderBenchmarks = (results: BenchResults): string =>
     ...bundleSection(results),
     '',
     ...costSection(results),
+    '',
+    ...profileSection(results),
     '',
     ...notes(results),
     '',

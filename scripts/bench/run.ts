@@ -6,38 +6,27 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Emulators, startEmulators } from '../../local/emulators.js';
-import { buildBundles, FUNCTION_KEYS, type FunctionKey } from './bundles.js';
-import { coldStartEvents, measureColdStarts } from './cold-start.js';
+import { buildBundles, buildSdkExternalBundles, FUNCTION_KEYS, type FunctionKey } from './bundles.js';
+import { BUILDS, coldStartEvents, measureColdStarts } from './cold-start.js';
 import { billedMs, costPerMillionRedemptions } from './cost.js';
 import { perOperation, type RequestCounts } from './ddb-counter.js';
 import { type Design, type DesignName, startDesign } from './designs.js';
 import { BENCH_BUCKET, BENCH_TABLES } from './environment.js';
+import { measureHandlerCpu } from './handler-cpu.js';
 import { mintMany, redeemAll } from './http-client.js';
 import { measureItemSizes } from './item-size.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, loadAverage1m } from './machine.js';
 import { renderBenchmarks } from './report.js';
 import { countRejections, malformedNonces, unknownNonces } from './request-counts.js';
-import { type BenchResults, type BenchSettings, summaryJson } from './results.js';
+import { type BenchResults, summaryJson } from './results.js';
 import { runSequential, type SequentialSamples } from './sequential.js';
+import { SETTINGS } from './settings.js';
 import { runInterleaved } from './throughput.js';
 import { measureWinners } from './winners.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The whole run must end well inside 3 minutes on a 2-core machine; past this, it stops with an error. */
 const BUDGET_MS = 170_000;
-
-const SETTINGS: BenchSettings = {
-  redemptionsPerDesign: 1_800,
-  rounds: 12,
-  concurrency: 16,
-  rejectionSamples: 100,
-  sequentialSamples: 200,
-  dynamoDbRoundTripMs: 5,
-  roundTripSamples: 100,
-  winnerRounds: 5,
-  winnerConcurrency: 100,
-  coldStartRuns: 10,
-};
 
 let phaseStarted = performance.now();
 /** Progress on stderr (stdout ends with the JSON line), with the time the previous phase took. */
@@ -124,17 +113,24 @@ const measureDesigns = async (emulators: Emulators, designs: Design[], deadlineM
 
 export const runBench = async (): Promise<void> => {
   const started = performance.now();
+  const loadAtStart = loadAverage1m();
   const deadlineMs = started + BUDGET_MS;
   const cacheDir = join(REPO_ROOT, 'node_modules', '.cache');
   mkdirSync(cacheDir, { recursive: true });
-  // Inside the repository: a bundle run from here resolves its external @aws-sdk/* from node_modules.
+  // Inside the repository: an SDK-external bundle run from here resolves @aws-sdk/* from node_modules.
   const outdir = mkdtempSync(join(cacheDir, 'bench-synth-'));
   const designs: Design[] = [];
   let emulators: Emulators | undefined;
   try {
     // First, while nothing is serving: synthesis blocks the event loop for seconds.
-    progress('building the bundles as cdk synth does');
-    const bundles = buildBundles(outdir);
+    progress('building the bundles as cdk synth does, and the measured ones with @aws-sdk/* external');
+    const bundles = buildBundles(join(outdir, 'ours'));
+    const cold = {
+      generateUrl: bundles.generateUrl,
+      validateNonce: bundles.validateNonce,
+      accessObject: bundles.accessObject,
+    };
+    const builds = { ours: cold, sdkExternal: buildSdkExternalBundles(join(outdir, 'sdk-external'), cold) };
     progress('starting the emulators and both designs');
     emulators = await startEmulators({
       dynamoDbPort: 0,
@@ -143,11 +139,17 @@ export const runBench = async (): Promise<void> => {
       bucketName: BENCH_BUCKET,
     });
     const measured = await measureDesigns(emulators, designs, deadlineMs);
+    progress('the handlers alone, DynamoDB stubbed: CPU per redemption, and a profile of ours');
+    const handlerCpu = await measureHandlerCpu({
+      rounds: 6,
+      perRound: SETTINGS.profiledRedemptions,
+      profiled: SETTINGS.profiledRedemptions * 2,
+    });
 
-    progress(`cold-starting each bundle ${SETTINGS.coldStartRuns} times`);
-    const events = await coldStartEvents(measured.ours, SETTINGS.coldStartRuns, deadlineMs);
+    progress(`cold-starting each bundle of both builds ${SETTINGS.coldStartRuns} times, interleaved`);
+    const events = await coldStartEvents(measured.ours, SETTINGS.coldStartRuns * BUILDS.length, deadlineMs);
     const coldStarts = await measureColdStarts(
-      bundles,
+      builds,
       { dynamoDbEndpoint: emulators.dynamoDbEndpoint, s3Endpoint: emulators.s3Endpoint, tableName: BENCH_TABLES.ours },
       events,
       SETTINGS.coldStartRuns,
@@ -186,7 +188,14 @@ export const runBench = async (): Promise<void> => {
         FunctionKey,
         number
       >,
+      sdkExternalBundleBytes: {
+        generateUrl: builds.sdkExternal.generateUrl.bytes,
+        validateNonce: builds.sdkExternal.validateNonce.bytes,
+        accessObject: builds.sdkExternal.accessObject.bytes,
+      },
       coldStarts,
+      load: { start: loadAtStart, end: loadAverage1m() },
+      handlerCpu,
       wallSeconds: (performance.now() - started) / 1000,
     };
     writeFileSync(join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), renderBenchmarks(results));

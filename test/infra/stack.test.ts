@@ -294,25 +294,21 @@ describe('functions and their permissions', () => {
       BUCKET_NAME: { Ref: bucket },
       MAX_EXPIRES_IN_SECONDS: '604800',
       MAX_USES_LIMIT: '100',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     expect(environmentOf(stack.functions.validateNonce)).toEqual({
       ...common,
       TABLE_NAME: { Ref: table },
-      NODE_OPTIONS: '--enable-source-maps',
     });
     expect(environmentOf(stack.functions.accessObject)).toEqual({
       ...common,
       TABLE_NAME: { Ref: table },
       BUCKET_NAME: { Ref: bucket },
       PRESIGN_TTL_SECONDS: '60',
-      NODE_OPTIONS: '--enable-source-maps',
     });
     for (const target of [stack.functions.nonceStatus, stack.functions.revokeNonce]) {
       expect(environmentOf(target)).toEqual({
         ...common,
         TABLE_NAME: { Ref: table },
-        NODE_OPTIONS: '--enable-source-maps',
       });
     }
   });

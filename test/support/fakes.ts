@@ -80,8 +80,7 @@ export class FakeObjectStore implements ObjectStore {
     return `${FakeObjectStore.ORIGIN}/${encodeURIComponent(request.key)}?X-Amz-Expires=${request.expiresInSeconds}`;
   }
 
-  async presignedOrigin(): Promise<string> {
-    if (this.presignFailure) throw this.presignFailure;
+  presignedOrigin(): string {
     return FakeObjectStore.ORIGIN;
   }
 

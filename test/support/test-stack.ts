@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { nonceStoreFor } from '../../lambda/adapters/dynamodb-nonce-store.js';
-import { objectStoreFor } from '../../lambda/adapters/s3-object-store.js';
+import { objectCheckerFor } from '../../lambda/adapters/s3-object-store.js';
+import { presignerFor } from '../../lambda/adapters/s3-presigner.js';
 import { makeAccessObjectHandler } from '../../lambda/handlers/access-object.js';
 import { makeGenerateUrlHandler } from '../../lambda/handlers/generate-url.js';
 import { makeNonceStatusHandler } from '../../lambda/handlers/nonce-status.js';
@@ -45,18 +46,23 @@ export const startTestStack = async (
   const presignTtlSeconds = options.presignTtlSeconds ?? 60;
   const aws = { region: LOCAL_REGION, dynamoDbEndpoint: emulators.dynamoDbEndpoint, s3Endpoint: emulators.s3Endpoint };
   const nonces = nonceStoreFor({ aws, tableName: emulators.tableName });
-  const objects = objectStoreFor({ aws, bucketName: emulators.bucketName });
   const telemetry = { log: createLogger(), metrics: createNonceMetrics() };
   const generate = makeGenerateUrlHandler({
     nonces,
-    objects,
+    objects: objectCheckerFor({ aws, bucketName: emulators.bucketName }),
     clock: Date.now,
     limits: { maxExpiresInSeconds: 604_800, maxUsesLimit: 100 },
     ...(options.keyPrefixes === undefined ? {} : { keyPrefixes: options.keyPrefixes }),
     ...telemetry,
   });
   const authorize = makeValidateNonceHandler({ nonces, clock: Date.now, ...telemetry });
-  const accessObject = makeAccessObjectHandler({ nonces, objects, clock: Date.now, presignTtlSeconds, ...telemetry });
+  const accessObject = makeAccessObjectHandler({
+    nonces,
+    objects: presignerFor({ aws, bucketName: emulators.bucketName }),
+    clock: Date.now,
+    presignTtlSeconds,
+    ...telemetry,
+  });
   const status = makeNonceStatusHandler({ nonces, clock: Date.now, log: telemetry.log });
   const revoke = makeRevokeNonceHandler({ nonces, clock: Date.now, log: telemetry.log });
   const access = (request: GatewayRequest) =>

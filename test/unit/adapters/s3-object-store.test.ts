@@ -1,25 +1,26 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbNonceStore } from '../../../lambda/adapters/dynamodb-nonce-store.js';
-import { S3ObjectStore } from '../../../lambda/adapters/s3-object-store.js';
+import { S3ObjectChecker } from '../../../lambda/adapters/s3-object-store.js';
 import { makeGenerateUrlHandler } from '../../../lambda/handlers/generate-url.js';
 import { buildProxyEvent } from '../../../local/events.js';
 import { manualClock, recordingLog, recordingMetrics } from '../../support/fakes.js';
 import { generateRequest } from '../../support/requests.js';
 
 const s3 = mockClient(S3Client);
-const ddb = mockClient(DynamoDBClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 
 const s3Error = (name: string, httpStatusCode: number) =>
   new S3ServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata: { httpStatusCode } });
 
 describe('GenerateURL on the S3 and DynamoDB adapters', () => {
   const handler = makeGenerateUrlHandler({
-    nonces: new DynamoDbNonceStore(new DynamoDBClient({ region: 'us-east-1' }), 'nonces'),
-    objects: new S3ObjectStore(new S3Client({ region: 'us-east-1' }), 'the-bucket'),
+    nonces: new DynamoDbNonceStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'nonces'),
+    objects: new S3ObjectChecker(new S3Client({ region: 'us-east-1' }), 'the-bucket'),
     clock: manualClock(),
     limits: { maxExpiresInSeconds: 604_800, maxUsesLimit: 100 },
     log: recordingLog(),
@@ -30,15 +31,15 @@ describe('GenerateURL on the S3 and DynamoDB adapters', () => {
   beforeEach(() => {
     s3.reset();
     ddb.reset();
-    ddb.on(PutItemCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
   });
 
   it('checks the object in the stack bucket only, then writes one guarded PutItem', async () => {
     s3.on(HeadObjectCommand).resolves({});
     expect((await mint()).statusCode).toBe(201);
     expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'the-bucket', Key: 'hello.txt' });
-    expect(ddb).toHaveReceivedCommandOnce(PutItemCommand);
-    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, { ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(ddb).toHaveReceivedCommandOnce(PutCommand);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' });
   });
 
   it.each([

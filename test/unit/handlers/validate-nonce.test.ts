@@ -1,4 +1,5 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { dynamoDbFaults } from '../../support/aws-faults.js';
 import { manualClock, type RecordingMetrics, recordingLog, recordingMetrics } from '../../support/fakes.js';
 import { accessRequest, gatewayRequest } from '../../support/requests.js';
 
-const ddb = mockClient(DynamoDBClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 
 describe('ValidateNonce authorizer', () => {
   const clock = manualClock();
@@ -23,7 +24,10 @@ describe('ValidateNonce authorizer', () => {
     ddb.reset();
     metrics = recordingMetrics();
     authorize = makeValidateNonceHandler({
-      nonces: new DynamoDbNonceStore(new DynamoDBClient({ region: 'us-east-1' }), 'nonces'),
+      nonces: new DynamoDbNonceStore(
+        DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+        'nonces',
+      ),
       clock,
       log: recordingLog(),
       metrics,
@@ -44,7 +48,7 @@ describe('ValidateNonce authorizer', () => {
 
   it('allows a live nonce for exactly this method ARN, with nonceId and the grant in the context', async () => {
     const { nonce, nonceId } = mintNonce();
-    ddb.on(GetItemCommand).resolves({ Item: stored(nonceId) });
+    ddb.on(GetCommand).resolves({ Item: stored(nonceId) });
     const event = buildRequestAuthorizerEvent(accessRequest(nonce));
 
     const result = await authorize(event);
@@ -61,7 +65,7 @@ describe('ValidateNonce authorizer', () => {
       confirm: false,
     });
     expect(JSON.stringify(result)).not.toContain(nonce);
-    expect(ddb).toHaveReceivedCommandWith(GetItemCommand, { Key: { pk: { S: nonceId } }, ConsistentRead: true });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: nonceId }, ConsistentRead: true });
   });
 
   it.each([
@@ -74,7 +78,7 @@ describe('ValidateNonce authorizer', () => {
   ])('denies a nonce %s without any DynamoDB call', async (_name, nonce) => {
     const result = await authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
-    expect(ddb).not.toHaveReceivedCommand(GetItemCommand);
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
     expect(ddb.calls()).toHaveLength(0);
     expect(metrics.recorded).toEqual(['NonceDenied:malformed']);
   });
@@ -108,7 +112,7 @@ describe('ValidateNonce authorizer', () => {
     ['used up', { usesLeft: 0 }, 'used_up'],
   ] as const)('denies an %s nonce with the reason in the metric', async (_name, overrides, reason) => {
     const { nonce, nonceId } = mintNonce();
-    ddb.on(GetItemCommand).resolves(overrides === undefined ? {} : { Item: stored(nonceId, overrides) });
+    ddb.on(GetCommand).resolves(overrides === undefined ? {} : { Item: stored(nonceId, overrides) });
     const result = await authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
     expect(result.context).toBeUndefined();
@@ -117,7 +121,7 @@ describe('ValidateNonce authorizer', () => {
 
   it.each(dynamoDbFaults())('fails (not Unauthorized, so API Gateway answers 503) on %s', async (_name, fault) => {
     const { nonce } = mintNonce();
-    ddb.on(GetItemCommand).rejects(fault);
+    ddb.on(GetCommand).rejects(fault);
     const failure = authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
     // A fixed sentence: a thrown error is what Lambda's own trace and log of the invocation may keep.
     await expect(failure).rejects.toThrow(/^Nonce store unavailable$/);
@@ -126,7 +130,7 @@ describe('ValidateNonce authorizer', () => {
 
   it('carries confirm and the uses left for the confirmation page, and AccessObject reads them back stringified', async () => {
     const { nonce, nonceId } = mintNonce();
-    ddb.on(GetItemCommand).resolves({ Item: { ...stored(nonceId, { usesLeft: 2 }), confirm: { BOOL: true } } });
+    ddb.on(GetCommand).resolves({ Item: { ...stored(nonceId, { usesLeft: 2 }), confirm: true } });
 
     const result = await authorize(buildRequestAuthorizerEvent(accessRequest(nonce)));
 
