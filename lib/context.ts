@@ -69,6 +69,11 @@ export interface StackSettings {
   readonly apiGatewayCloudWatchRole: boolean;
   /** Optional producer scope: owner ARN (or `*`) → the key prefix it may mint under; empty: no scope. */
   readonly producerKeyPrefixes: Readonly<Record<string, string>>;
+  /**
+   * Upload nonces may put objects under this key prefix (ending in "/"); AccessObject then holds
+   * s3:PutObject on `bucket/<prefix>*` and nothing wider. Absent: uploads disabled.
+   */
+  readonly uploadKeyPrefix?: string;
 }
 
 /**
@@ -99,6 +104,7 @@ export const CONTEXT_DEFAULTS = {
   denialAlarmThreshold: 50,
   apiGatewayCloudWatchRole: true,
   producerKeyPrefixes: {},
+  uploadKeyPrefix: '',
 } as const satisfies Record<
   keyof StackSettings,
   string | number | boolean | readonly string[] | Readonly<Record<string, string>>
@@ -299,6 +305,32 @@ const producerKeyPrefixes = (lookup: Lookup): Readonly<Record<string, string>> =
   return value as Readonly<Record<string, string>>;
 };
 
+/**
+ * uploadKeyPrefix: "" disables uploads. Otherwise the rule lambda/core/upload-rules.ts applies to
+ * UPLOAD_KEY_PREFIX (restated here: lib/ may not import lambda/; test/infra/context.test.ts holds them
+ * equal): it ends in "/", holds no IAM wildcard or policy variable, no control character, no "." or ".."
+ * segment, and leaves room for a name within S3's 1024-byte keys.
+ */
+const uploadKeyPrefix = (lookup: Lookup): string | undefined => {
+  const key = 'uploadKeyPrefix';
+  const raw = lookup(key) ?? CONTEXT_DEFAULTS[key];
+  if (typeof raw !== 'string') throw new ContextError(key, `expected a string, got ${show(raw)}.`);
+  if (raw === '') return undefined;
+  const problem = !raw.endsWith('/')
+    ? 'must end with "/", such as "incoming/" (without it the IAM grant would also cover "incoming-old/…" and "incoming.txt")'
+    : Buffer.byteLength(raw, 'utf8') > 1023
+      ? 'must be at most 1023 bytes'
+      : /[*?$]/.test(raw)
+        ? 'must not contain "*", "?" or "$" (IAM reads them as wildcards and variables in the grant)'
+        : CONTROL_CHARACTERS.test(raw)
+          ? 'must not contain control characters'
+          : raw.split('/').some((segment) => segment === '.' || segment === '..')
+            ? 'must not have a "." or ".." path segment'
+            : undefined;
+  if (problem !== undefined) throw new ContextError(key, `${problem}; got ${show(raw)}.`);
+  return raw;
+};
+
 const apiLogLevel = (lookup: Lookup): ApiLogLevel => {
   if (text(lookup, 'apiLogLevel') === 'INFO') {
     throw new ContextError(
@@ -395,6 +427,7 @@ export const readSettings = (lookup: Lookup): StackSettings => {
   }
 
   const baseUrl = publicBaseUrl(lookup);
+  const uploadPrefix = uploadKeyPrefix(lookup);
   return {
     stackName,
     removalPolicy: oneOf(lookup, 'removalPolicy', ['retain', 'destroy'] as const),
@@ -426,6 +459,7 @@ export const readSettings = (lookup: Lookup): StackSettings => {
     denialAlarmThreshold: number(lookup, 'denialAlarmThreshold', { min: 1, max: 1_000_000, integer: true }),
     apiGatewayCloudWatchRole: boolean(lookup, 'apiGatewayCloudWatchRole'),
     producerKeyPrefixes: producerKeyPrefixes(lookup),
+    ...(uploadPrefix === undefined ? {} : { uploadKeyPrefix: uploadPrefix }),
   };
 };
 

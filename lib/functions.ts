@@ -81,6 +81,41 @@ export const BUNDLING: BundlingOptions = {
   forceDockerBundling: false,
 };
 
+/**
+ * AccessObject imports its upload presigner (an S3 client and createPresignedPost) with a dynamic import()
+ * on the first upload redemption. Inside the bundle, even behind that import(), the S3 client's code would
+ * be read and parsed by every cold start, downloads' too (about 200 KB): so it is a file of its own, built
+ * into the same asset with the same options, which lambda/handlers/access-object.ts imports by this name.
+ */
+export const UPLOAD_PRESIGNER_FILE = 's3-upload-presigner.mjs';
+const UPLOAD_PRESIGNER_ENTRY = fileURLToPath(new URL('../lambda/adapters/s3-upload-presigner.ts', import.meta.url));
+
+/** BUNDLING, plus the upload presigner's own file beside index.mjs (esbuild from the project's node_modules). */
+export const ACCESS_OBJECT_BUNDLING: BundlingOptions = {
+  ...BUNDLING,
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      [
+        `"${inputDir}/node_modules/.bin/esbuild"`,
+        '--bundle',
+        `"${UPLOAD_PRESIGNER_ENTRY}"`,
+        `--target=${BUNDLING.target}`,
+        '--platform=node',
+        '--format=esm',
+        '--minify',
+        '--sourcemap',
+        '--sources-content=false',
+        `--main-fields=${(BUNDLING.mainFields ?? []).join(',')}`,
+        ...(BUNDLING.externalModules ?? []).map((module) => `--external:${module}`),
+        `--outfile="${outputDir}/${UPLOAD_PRESIGNER_FILE}"`,
+        '--log-level=warning',
+      ].join(' '),
+    ],
+  },
+};
+
 export interface NonceFunctionProps {
   /** The handler module (one of HANDLER_ENTRIES). */
   readonly entry: string;
@@ -95,6 +130,8 @@ export interface NonceFunctionProps {
    * @default 512 — more memory is more CPU: TLS and SHA-256 on a cold start finish sooner.
    */
   readonly memorySize?: number;
+  /** @default BUNDLING */
+  readonly bundling?: BundlingOptions;
 }
 
 /**
@@ -143,7 +180,7 @@ export class NonceFunction extends Construct {
         // log errors by name only and never a stack. The maps ship in the asset, to map a trace offline.
         ...props.environment,
       },
-      bundling: BUNDLING,
+      bundling: props.bundling ?? BUNDLING,
     });
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions: "*" is the only
@@ -179,6 +216,27 @@ const bindBucketObjects = (target: NonceFunction, bucket: IBucket): void => {
   );
 };
 
+/**
+ * Uploads: AccessObject signs presigned POSTs with its own credentials, so its role needs s3:PutObject,
+ * on the upload prefix only; both GenerateURL (which mints under the prefix) and AccessObject (which
+ * refuses an upload nonce outside it) are handed the prefix with it.
+ */
+const bindUploads = (
+  generateUrl: NonceFunction,
+  accessObject: NonceFunction,
+  bucket: IBucket,
+  prefix: string,
+): void => {
+  BucketGrants.fromBucket(bucket).actionsOnObjectKeys(accessObject.function, `${prefix}*`, 's3:PutObject');
+  generateUrl.function.addEnvironment('UPLOAD_KEY_PREFIX', prefix);
+  accessObject.function.addEnvironment('UPLOAD_KEY_PREFIX', prefix);
+  acknowledge(
+    accessObject.role.node.findChild('DefaultPolicy'),
+    iam5ResourceFinding(accessObject, bucket.arnForObjects(`${prefix}*`)),
+    `s3:PutObject under the upload key prefix "${prefix}" only: a presigned POST is signed with AccessObject's credentials, and upload keys are chosen by producers at run time under that prefix, so the object ARN must end in "*". The action is named, never a wildcard.`,
+  );
+};
+
 export interface NonceFunctionsProps {
   readonly table: ITable;
   readonly bucket: IBucket;
@@ -194,6 +252,11 @@ export interface NonceFunctionsProps {
    * @default - no scope: every producer may mint any key of the bucket
    */
   readonly producerKeyPrefixes?: Readonly<Record<string, string>>;
+  /**
+   * Upload nonces may put objects under this prefix: AccessObject gets s3:PutObject on `bucket/<prefix>*`.
+   * @default - uploads disabled: no s3:PutObject anywhere
+   */
+  readonly uploadKeyPrefix?: string;
 }
 
 /**
@@ -238,6 +301,7 @@ export class NonceFunctions extends Construct {
     this.accessObject = new NonceFunction(this, 'AccessObject', {
       ...common,
       entry: HANDLER_ENTRIES.accessObject,
+      bundling: ACCESS_OBJECT_BUNDLING,
       description:
         'GET and POST /access-object: consumes a use atomically (a confirm nonce only on POST), then answers with a short-lived presigned GET',
       environment: {
@@ -248,6 +312,9 @@ export class NonceFunctions extends Construct {
     });
     bindTable(this.accessObject, props.table, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem');
     bindBucketObjects(this.accessObject, props.bucket);
+    if (props.uploadKeyPrefix !== undefined) {
+      bindUploads(this.generateUrl, this.accessObject, props.bucket, props.uploadKeyPrefix);
+    }
 
     this.nonceStatus = new NonceFunction(this, 'NonceStatus', {
       ...common,

@@ -45,6 +45,7 @@ export class PresignedUrlNonceStack extends Stack {
       accessLogExpirationDays: settings.logRetentionDays,
       allowedCidrs: settings.allowedCidrs,
       allowedVpcEndpoints: settings.allowedVpcEndpoints,
+      ...(settings.uploadKeyPrefix === undefined ? {} : { uploadKeyPrefix: settings.uploadKeyPrefix }),
     });
 
     this.functions = new NonceFunctions(this, 'Functions', {
@@ -57,6 +58,7 @@ export class PresignedUrlNonceStack extends Stack {
       maxUsesLimit: settings.maxUsesLimit,
       ...(settings.publicBaseUrl === undefined ? {} : { publicBaseUrl: settings.publicBaseUrl }),
       producerKeyPrefixes: settings.producerKeyPrefixes,
+      ...(settings.uploadKeyPrefix === undefined ? {} : { uploadKeyPrefix: settings.uploadKeyPrefix }),
     });
 
     this.api = new NonceApi(this, 'Api', {

@@ -33,13 +33,20 @@ export interface StorageProps {
    * @default - no endpoint restriction
    */
   readonly allowedVpcEndpoints?: readonly string[];
+  /**
+   * Upload nonces put objects under this prefix with presigned POSTs: the signature-age and allow-list
+   * denies cover `s3:PutObject` there too, and with `allowedOrigins` the CORS rule allows POST.
+   * @default - uploads disabled
+   */
+  readonly uploadKeyPrefix?: string;
 }
 
 /** The presigned-request age limit, as the bucket policy states it (s3:signatureAge is in milliseconds). */
 export const signatureAgeLimitMs = (presignTtlSeconds: number): number => presignTtlSeconds * 1000;
 
 /**
- * The condition of the deny that keeps presigned GETs (`s3:authType` REST-QUERY-STRING) to the allow list,
+ * The condition of the deny that keeps presigned GETs (`s3:authType` REST-QUERY-STRING), or presigned
+ * POST uploads (`POST`), to the allow list,
  * or undefined without one. Conditions of one statement must all hold, so the deny applies when the request
  * is presigned AND its public address is outside `cidrs` AND it did not come through one of `endpoints`. A
  * request through a VPC endpoint has no `aws:SourceIp`, and a request from the internet no
@@ -49,16 +56,49 @@ export const signatureAgeLimitMs = (presignTtlSeconds: number): number => presig
 export const presignedAllowListCondition = (
   cidrs: readonly string[],
   endpoints: readonly string[],
+  authType: 'REST-QUERY-STRING' | 'POST' = 'REST-QUERY-STRING',
 ): Record<string, Record<string, unknown>> | undefined => {
   if (cidrs.length === 0 && endpoints.length === 0) return undefined;
   return {
-    StringEquals: { 's3:authType': 'REST-QUERY-STRING' },
+    StringEquals: { 's3:authType': authType },
     ...(cidrs.length === 0 ? {} : { NotIpAddress: { 'aws:SourceIp': [...cidrs] } }),
     ...(endpoints.length === 0 ? {} : { StringNotEquals: { 'aws:SourceVpce': [...endpoints] } }),
   };
 };
 
 export class Storage extends Construct {
+  /**
+   * The upload prefix's two denies. AWS documents s3:signatureAge for presigned POSTs as well as presigned
+   * URLs (docs/aws-behaviour.md): a POST policy signed longer ago than the presign window is refused,
+   * whatever expiration it states. With an allow list, presigned POSTs (`s3:authType` POST) come only from
+   * it, as presigned GETs do. Header-signed PutObject (a producer's `aws s3 cp`) is neither: it is
+   * milliseconds old and not POST.
+   */
+  private denyStaleAndForeignUploads(bucket: s3.Bucket, props: StorageProps, prefix: string): void {
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyUploadsSignedLongerAgoThanThePresignWindow',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${prefix}*`)],
+        conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
+      }),
+    );
+    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? [], 'POST');
+    if (allowList === undefined) return;
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyPresignedUploadsFromOutsideTheAllowList',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${prefix}*`)],
+        conditions: allowList,
+      }),
+    );
+  }
+
   public readonly table: dynamodb.Table;
   public readonly bucket: s3.IBucket;
   /** Undefined when the stack fronts an existing bucket (its logging is the owner's business). */
@@ -83,10 +123,14 @@ export class Storage extends Construct {
       this.bucket = s3.Bucket.fromBucketName(this, 'Objects', props.existingBucketName);
       // An imported bucket's policy cannot be changed from here (CDK would silently drop the statements).
       const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
+      const uploads =
+        props.uploadKeyPrefix === undefined ? '' : ` (for s3:PutObject under "${props.uploadKeyPrefix}" too)`;
       Annotations.of(this).addInfo(
         `Fronting the existing bucket "${props.existingBucketName}": add the TLS-only and s3:signatureAge ` +
-          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements` +
-          (allowList === undefined ? '' : ', and the presigned-GET allow-list deny,') +
+          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms${uploads}) deny statements` +
+          (allowList === undefined
+            ? ''
+            : `, and the presigned-GET${props.uploadKeyPrefix === undefined ? '' : ' and POST-upload'} allow-list denies,`) +
           ' to its bucket policy yourself (docs/infrastructure.md, "Using an existing bucket").',
       );
       return;
@@ -130,8 +174,13 @@ export class Storage extends Construct {
         : {
             cors: [
               {
-                // Only what a browser needs to download through a presigned GET.
-                allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                // Only what a browser needs to download through a presigned GET, and, with uploads, to
+                // send a presigned POST's form and read S3's answer (a multipart form needs no preflight).
+                allowedMethods: [
+                  s3.HttpMethods.GET,
+                  s3.HttpMethods.HEAD,
+                  ...(props.uploadKeyPrefix === undefined ? [] : [s3.HttpMethods.POST]),
+                ],
                 allowedOrigins: [...allowedOrigins],
                 allowedHeaders: ['Range'],
                 exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type', 'ETag'],
@@ -171,6 +220,7 @@ export class Storage extends Construct {
         }),
       );
     }
+    if (props.uploadKeyPrefix !== undefined) this.denyStaleAndForeignUploads(bucket, props, props.uploadKeyPrefix);
     this.bucket = bucket;
   }
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DependencyUnavailableError, NonceCollisionError } from '../core/errors.js';
-import type { ConsumeHint, ConsumeOutcome, NonceRecord, NonceStore } from '../core/ports.js';
+import type { ConsumeHint, ConsumeOutcome, NonceRecord, NonceStore, UploadLimits } from '../core/ports.js';
 import type { AwsConfig } from '../shared/config.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
 import { createDocumentClient } from './dynamodb-client.js';
@@ -32,6 +32,14 @@ export const toItem = (record: NonceRecord): Item => ({
     : { responseContentDisposition: record.responseContentDisposition }),
   // Written only when true: absent reads as false, as for items minted before the option existed.
   ...(record.confirm === true ? { confirm: true } : {}),
+  // Written only for uploads: absent reads as a download, as for items minted before uploads existed.
+  ...(record.upload === undefined
+    ? {}
+    : {
+        operation: 'upload',
+        maxBytes: record.upload.maxBytes,
+        ...(record.upload.contentType === undefined ? {} : { contentType: record.upload.contentType }),
+      }),
 });
 
 const numberOf = (value: unknown): number | undefined =>
@@ -59,6 +67,8 @@ export const fromItem = (item: Item): NonceRecord | undefined => {
     return undefined;
   }
   const disposition = stringOf(item.responseContentDisposition);
+  const upload = uploadOf(item);
+  if (upload === null) return undefined;
   return {
     nonceId,
     key,
@@ -69,7 +79,17 @@ export const fromItem = (item: Item): NonceRecord | undefined => {
     createdBy,
     ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
     ...(item.confirm === true ? { confirm: true } : {}),
+    ...(upload === undefined ? {} : { upload }),
   };
+};
+
+/** An upload item's limits; undefined for a download; null for an upload item without a usable size. */
+const uploadOf = (item: Item): UploadLimits | undefined | null => {
+  if (item.operation !== 'upload') return undefined;
+  const maxBytes = numberOf(item.maxBytes);
+  if (maxBytes === undefined) return null;
+  const contentType = stringOf(item.contentType);
+  return { maxBytes, ...(contentType === undefined ? {} : { contentType }) };
 };
 
 const unavailable = (cause: unknown) => new DependencyUnavailableError('nonce-store', { cause });

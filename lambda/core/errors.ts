@@ -62,6 +62,24 @@ export class ObjectNotFoundError extends DomainError {
   }
 }
 
+/** An upload nonce for a key that holds an object already, minted without `overwrite`. */
+export class ObjectExistsError extends DomainError {
+  readonly code = 'object_exists';
+  constructor() {
+    super('An object with that key exists already: choose another key, or mint with "overwrite": true to replace it.');
+    this.name = 'ObjectExistsError';
+  }
+}
+
+/** The stack was deployed without an upload key prefix: it mints and redeems no upload nonces. */
+export class UploadsDisabledError extends DomainError {
+  readonly code = 'uploads_disabled';
+  constructor() {
+    super('Uploads are not enabled on this service (it was deployed without an upload key prefix).');
+    this.name = 'UploadsDisabledError';
+  }
+}
+
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
   constructor(message = 'No such resource.') {

@@ -18,6 +18,18 @@ export interface NonceRecord {
    * Absent means false (items written before the option existed have none).
    */
   readonly confirm?: boolean;
+  /**
+   * An upload nonce: its redemption hands out a presigned POST for `key` instead of a GET. Absent means a
+   * download (items written before uploads existed have none).
+   */
+  readonly upload?: UploadLimits;
+}
+
+/** What an upload nonce lets its consumer put: one object of 1 … maxBytes bytes, of this type when set. */
+export interface UploadLimits {
+  readonly maxBytes: number;
+  /** The object's Content-Type, pinned exactly; absent leaves the consumer no Content-Type field. */
+  readonly contentType?: string;
 }
 
 /** What a redemption knows of the nonce from the authorizer, so that consuming needs no read. */
@@ -65,6 +77,29 @@ export interface PresignRequest {
   readonly expiresInSeconds: number;
   readonly signingDate: Date;
   readonly responseContentDisposition?: string;
+}
+
+/** A presigned POST (browser-based upload) for one key, as S3 reads it from a multipart/form-data form. */
+export interface PresignedPost {
+  /** The bucket's URL: the form's action. */
+  readonly url: string;
+  /** Every form field to send, in any order before the file (which goes last). */
+  readonly fields: Readonly<Record<string, string>>;
+  /** When the POST policy stops working, in epoch milliseconds. */
+  readonly expiresAtMs: number;
+}
+
+export interface PresignPostRequest extends UploadLimits {
+  readonly key: string;
+  readonly expiresInSeconds: number;
+}
+
+export interface ObjectUploadPresigner {
+  /**
+   * A POST policy for exactly `key`, 1 … maxBytes bytes and the content type when set, signed locally (no
+   * request to S3).
+   */
+  presignPost(request: PresignPostRequest): Promise<PresignedPost>;
 }
 
 export interface ObjectChecker {

@@ -1,5 +1,13 @@
-import { NonceInvalidError } from './errors.js';
-import type { Clock, NonceConsumer, ObjectPresigner } from './ports.js';
+import { NonceInvalidError, UploadsDisabledError } from './errors.js';
+import type {
+  Clock,
+  ConsumeOutcome,
+  NonceConsumer,
+  ObjectPresigner,
+  ObjectUploadPresigner,
+  PresignedPost,
+  UploadLimits,
+} from './ports.js';
 import { epochSeconds } from './rules.js';
 
 export interface RedeemNonceDeps {
@@ -21,6 +29,8 @@ export interface Grant {
   readonly confirm?: boolean;
   /** The uses left when the authorizer read the item, for the confirmation page only: never trusted to consume. */
   readonly usesLeft?: number;
+  /** An upload nonce: redeemed with a presigned POST (redeemUpload), never a GET. */
+  readonly upload?: UploadLimits;
 }
 
 export interface Redemption {
@@ -46,14 +56,57 @@ export const redeemNonce = async (deps: RedeemNonceDeps, grant: Grant): Promise<
       ? {}
       : { responseContentDisposition: grant.responseContentDisposition }),
   });
-  const outcome = await deps.nonces.consume(grant.nonceId, epochSeconds(nowMs), {
+  const usesLeft = await consume(deps, grant, nowMs);
+  return { url, urlExpiresAtMs: signingDate.getTime() + deps.presignTtlSeconds * 1000, usesLeft };
+};
+
+/** The one conditional write that takes a use; a refusal is the same 403 whatever its reason. */
+const consume = async (deps: { readonly nonces: NonceConsumer }, grant: Grant, nowMs: number): Promise<number> => {
+  const outcome: ConsumeOutcome = await deps.nonces.consume(grant.nonceId, epochSeconds(nowMs), {
     maxUses: grant.maxUses,
     expiresAt: grant.expiresAt,
   });
   if (!outcome.consumed) throw new NonceInvalidError(outcome.reason);
-  return {
-    url,
-    urlExpiresAtMs: signingDate.getTime() + deps.presignTtlSeconds * 1000,
-    usesLeft: outcome.usesLeft,
-  };
+  return outcome.usesLeft;
+};
+
+export interface RedeemUploadDeps {
+  readonly nonces: NonceConsumer;
+  /** Called only for upload nonces: a download never builds what it needs. Absent: uploads disabled. */
+  readonly uploads?: () => Promise<ObjectUploadPresigner>;
+  readonly clock: Clock;
+  /** The presigned POST's life, in seconds. */
+  readonly presignTtlSeconds: number;
+  /** Where uploads may go now; undefined: uploads disabled since the nonce was minted. */
+  readonly uploadKeyPrefix?: string;
+}
+
+export interface UploadRedemption {
+  readonly post: PresignedPost;
+  readonly maxBytes: number;
+  readonly usesLeft: number;
+}
+
+/**
+ * Takes one use of an upload nonce and hands out a presigned POST for its key. As for downloads, the
+ * POST is signed first (locally) and leaves only once the consume succeeded, so a signing failure burns
+ * nothing. A nonce whose key the stack no longer lets AccessObject write (uploads turned off, or another
+ * prefix deployed since) is refused before anything is consumed: S3 would refuse the upload anyway.
+ */
+export const redeemUpload = async (deps: RedeemUploadDeps, grant: Grant): Promise<UploadRedemption> => {
+  const limits = grant.upload;
+  const prefix = deps.uploadKeyPrefix;
+  if (limits === undefined || prefix === undefined || deps.uploads === undefined || !grant.key.startsWith(prefix)) {
+    throw new UploadsDisabledError();
+  }
+  const presigner = await deps.uploads();
+  const nowMs = deps.clock();
+  const post = await presigner.presignPost({
+    key: grant.key,
+    maxBytes: limits.maxBytes,
+    ...(limits.contentType === undefined ? {} : { contentType: limits.contentType }),
+    expiresInSeconds: deps.presignTtlSeconds,
+  });
+  const usesLeft = await consume(deps, grant, nowMs);
+  return { post, maxBytes: limits.maxBytes, usesLeft };
 };

@@ -2,12 +2,14 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { nonceStoreFor } from '../adapters/dynamodb-nonce-store.js';
 import { presignerFor } from '../adapters/s3-presigner.js';
 import {
+  DependencyUnavailableError,
   MethodNotAllowedError,
   NonceInvalidError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../core/errors.js';
-import { type Grant, type RedeemNonceDeps, redeemNonce } from '../core/redeem-nonce.js';
+import type { ObjectUploadPresigner } from '../core/ports.js';
+import { type Grant, type RedeemNonceDeps, redeemNonce, redeemUpload } from '../core/redeem-nonce.js';
 import { takesUse, toIsoSeconds } from '../core/rules.js';
 import { loadAccessObjectConfig } from '../shared/config.js';
 import { bodyBytes, errorResponse, headerOf, json, mediaTypeOf, NO_STORE } from '../shared/http.js';
@@ -22,6 +24,10 @@ export interface AccessObjectDeps extends RedeemNonceDeps {
   readonly metrics: NonceMetrics;
   /** A custom domain for the confirmation's redeem URL; otherwise the URL the request came in on. */
   readonly publicBaseUrl?: string;
+  /** The upload presigner, built on first use: a download never loads it. Absent: uploads disabled. */
+  readonly uploads?: () => Promise<ObjectUploadPresigner>;
+  /** Where upload nonces may put objects; undefined: uploads disabled. */
+  readonly uploadKeyPrefix?: string;
 }
 
 /** The presigned URL must not leak through a Referer header or sit in a cache. */
@@ -91,6 +97,30 @@ const offer = async (deps: AccessObjectDeps, event: APIGatewayProxyEvent, grant:
   );
 };
 
+/**
+ * An upload nonce, by GET or POST alike (it has no confirmation): one use for a presigned POST, always
+ * JSON, since there is nothing to redirect a client to — it must send a form.
+ */
+const redeemUploadNonce = async (deps: AccessObjectDeps, event: APIGatewayProxyEvent, grant: Grant) => {
+  const redemption = await redeemUpload(deps, grant);
+  deps.metrics.redeemed();
+  deps.log.info('nonce redeemed', {
+    nonceId: grant.nonceId,
+    operation: 'upload',
+    usesLeft: redemption.usesLeft,
+    requestId: event.requestContext.requestId,
+  });
+  return json(
+    200,
+    {
+      upload: { method: 'POST', url: redemption.post.url, fields: redemption.post.fields },
+      expiresAt: new Date(redemption.post.expiresAtMs).toISOString(),
+      maxBytes: redemption.maxBytes,
+    },
+    REDIRECT_HEADERS,
+  );
+};
+
 export const makeAccessObjectHandler =
   (deps: AccessObjectDeps) =>
   async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
@@ -101,8 +131,11 @@ export const makeAccessObjectHandler =
       const grant = grantFromAuthorizerContext(event.requestContext.authorizer);
       if (grant === undefined) throw new NonceInvalidError('unknown');
       if (method === 'POST') checkRedeemBody(event);
-      if (!takesUse(method, grant.confirm === true)) return await offer(deps, event, grant);
+      if (grant.upload === undefined && !takesUse(method, grant.confirm === true)) {
+        return await offer(deps, event, grant);
+      }
       try {
+        if (grant.upload !== undefined) return await redeemUploadNonce(deps, event, grant);
         const redemption = await redeemNonce(deps, grant);
         deps.metrics.redeemed();
         deps.log.info('nonce redeemed', {
@@ -134,6 +167,34 @@ export const makeAccessObjectHandler =
 // address, the credential provider and the signer; a redemption only signs and writes.
 const config = loadAccessObjectConfig(process.env);
 
+/**
+ * The upload presigner's module. Deployed, it is a file of its own beside the bundle (lib/functions.ts
+ * builds `s3-upload-presigner.mjs` into AccessObject's asset): in the bundle itself, even behind a dynamic
+ * import(), its S3 client would be read and parsed on every cold start, downloads' too. Run from source
+ * (local mode, the tests), it is the source module. A computed specifier, so esbuild leaves it alone.
+ */
+export const UPLOAD_PRESIGNER_MODULE = import.meta.url.endsWith('.mjs')
+  ? './s3-upload-presigner.mjs'
+  : '../adapters/s3-upload-presigner.js';
+
+type UploadPresignerModule = typeof import('../adapters/s3-upload-presigner.js');
+
+/**
+ * The upload presigner and its S3 client, imported and built on the first upload redemption only: a
+ * download's cold start loads neither (npm run bench measures it). A failed import is not kept, so the
+ * next upload tries again; it answers 503, and nothing was consumed.
+ */
+let uploadPresigner: Promise<ObjectUploadPresigner> | undefined;
+const uploads = (): Promise<ObjectUploadPresigner> => {
+  uploadPresigner ??= (import(UPLOAD_PRESIGNER_MODULE) as Promise<UploadPresignerModule>)
+    .then(({ uploadPresignerFor }) => uploadPresignerFor(config))
+    .catch((error: unknown) => {
+      uploadPresigner = undefined;
+      throw new DependencyUnavailableError('object-store', { cause: error });
+    });
+  return uploadPresigner;
+};
+
 export const handler = makeAccessObjectHandler({
   // One attempt: a consuming write is not idempotent. Had DynamoDB applied a write whose answer was lost,
   // an SDK retry would take a second use of a multi-use nonce (or find a single-use one gone). Without
@@ -143,6 +204,8 @@ export const handler = makeAccessObjectHandler({
   clock: Date.now,
   presignTtlSeconds: config.presignTtlSeconds,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
+  uploads,
+  ...(config.uploadKeyPrefix === undefined ? {} : { uploadKeyPrefix: config.uploadKeyPrefix }),
   log: createLogger(),
   metrics: createNonceMetrics(),
 });

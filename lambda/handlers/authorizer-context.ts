@@ -1,4 +1,4 @@
-import type { NonceRecord } from '../core/ports.js';
+import type { NonceRecord, UploadLimits } from '../core/ports.js';
 import type { Grant } from '../core/redeem-nonce.js';
 
 /**
@@ -16,6 +16,9 @@ export const toAuthorizerContext = (record: NonceRecord): AuthorizerContext => (
   expiresAt: record.expiresAt,
   usesLeft: record.usesLeft,
   confirm: record.confirm === true,
+  operation: record.upload === undefined ? 'download' : 'upload',
+  ...(record.upload === undefined ? {} : { maxBytes: record.upload.maxBytes }),
+  ...(record.upload?.contentType === undefined ? {} : { contentType: record.upload.contentType }),
   ...(record.responseContentDisposition === undefined
     ? {}
     : { responseContentDisposition: record.responseContentDisposition }),
@@ -32,6 +35,18 @@ const nonEmptyString = (value: unknown): string | undefined =>
 /** Only an explicit true: anything else (absent, from an authorizer older than the option) is false. */
 const isTrue = (value: unknown): boolean => value === true || value === 'true';
 
+/**
+ * An upload nonce's limits; undefined for a download (no `operation`, from an authorizer older than
+ * uploads, is one); null when the context says upload but not how much, which is no usable grant.
+ */
+const uploadOf = (context: Record<string, unknown> | null | undefined): UploadLimits | undefined | null => {
+  if (context?.operation !== 'upload') return undefined;
+  const maxBytes = wholeNumber(context.maxBytes);
+  if (maxBytes === undefined) return null;
+  const contentType = nonEmptyString(context.contentType);
+  return { maxBytes, ...(contentType === undefined ? {} : { contentType }) };
+};
+
 export const grantFromAuthorizerContext = (context: Record<string, unknown> | null | undefined): Grant | undefined => {
   const nonceId = nonEmptyString(context?.nonceId);
   const key = nonEmptyString(context?.key);
@@ -42,6 +57,8 @@ export const grantFromAuthorizerContext = (context: Record<string, unknown> | nu
   }
   const disposition = nonEmptyString(context?.responseContentDisposition);
   const usesLeft = wholeNumber(context?.usesLeft);
+  const upload = uploadOf(context);
+  if (upload === null) return undefined;
   return {
     nonceId,
     key,
@@ -50,5 +67,6 @@ export const grantFromAuthorizerContext = (context: Record<string, unknown> | nu
     confirm: isTrue(context?.confirm),
     ...(usesLeft === undefined ? {} : { usesLeft }),
     ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
+    ...(upload === undefined ? {} : { upload }),
   };
 };

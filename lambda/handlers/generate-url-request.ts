@@ -7,6 +7,8 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../core/errors.js';
+import type { UploadRequest } from '../core/issue-nonce.js';
+import { MAX_UPLOAD_BYTES } from '../core/upload-rules.js';
 import { bodyBytes, headerOf, mediaTypeOf } from '../shared/http.js';
 
 export const MAX_BODY_BYTES = 8192;
@@ -14,6 +16,7 @@ export const MAX_KEY_BYTES = 1024;
 export const MAX_DISPOSITION_LENGTH = 512;
 export const DEFAULT_EXPIRES_IN_SECONDS = 3600;
 export const DEFAULT_MAX_USES = 1;
+export const MAX_CONTENT_TYPE_LENGTH = 255;
 
 export interface RequestLimits {
   readonly maxExpiresInSeconds: number;
@@ -36,6 +39,16 @@ export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  */
 const hasDotSegment = (key: string): boolean => key.split('/').some((segment) => segment === '.' || segment === '..');
 
+/** RFC 9110's token characters, of which a media type's type, subtype and parameter names are made. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/**
+ * A media type as a Content-Type header carries it: `type/subtype`, optionally `; name=value` parameters
+ * (a token or a quoted string of printable ASCII). S3 stores it as the object's Content-Type, exactly.
+ */
+const MEDIA_TYPE = new RegExp(
+  String.raw`^${TOKEN}/${TOKEN}(?:[ \t]*;[ \t]*${TOKEN}=(?:${TOKEN}|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"))*$`,
+);
+
 const text = (maxBytes: number) =>
   z.string().check(
     z.refine((value) => value.isWellFormed(), 'is not well-formed Unicode'),
@@ -56,6 +69,12 @@ export const generateUrlRequestSchema = (limits: RequestLimits) =>
       z.string().check(z.maxLength(MAX_DISPOSITION_LENGTH), z.regex(PRINTABLE_ASCII, 'is not printable ASCII')),
     ),
     confirm: z.optional(z.boolean()),
+    operation: z.optional(z.enum(['download', 'upload'])),
+    maxBytes: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_UPLOAD_BYTES))),
+    contentType: z.optional(
+      z.string().check(z.maxLength(MAX_CONTENT_TYPE_LENGTH), z.regex(MEDIA_TYPE, 'is not a media type')),
+    ),
+    overwrite: z.optional(z.boolean()),
   });
 
 export type GenerateUrlBody = z.infer<ReturnType<typeof generateUrlRequestSchema>>;
@@ -66,6 +85,8 @@ export interface GenerateUrlRequest {
   readonly maxUses: number;
   readonly responseContentDisposition?: string;
   readonly confirm: boolean;
+  /** An upload nonce's limits; absent for a download. */
+  readonly upload?: UploadRequest;
 }
 
 const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
@@ -76,7 +97,45 @@ const RULES = (limits: RequestLimits): Readonly<Record<string, string>> => ({
     `must be a string of at most ${MAX_DISPOSITION_LENGTH} printable ASCII characters, such as ` +
     `attachment; filename="report.pdf" (a non-ASCII file name goes percent-encoded in filename*=UTF-8''…)`,
   confirm: 'must be true or false',
+  operation: 'must be "download" or "upload"',
+  maxBytes: `must be a whole number of bytes from 1 to ${MAX_UPLOAD_BYTES} (5 GiB, S3's limit for one upload)`,
+  contentType: `must be a media type of at most ${MAX_CONTENT_TYPE_LENGTH} characters, such as "application/pdf"`,
+  overwrite: 'must be true or false',
 });
+
+/** The fields an upload needs or refuses, and those only an upload takes. */
+const UPLOAD_ONLY = ['maxBytes', 'contentType', 'overwrite'] as const;
+const DOWNLOAD_ONLY = ['responseContentDisposition', 'confirm'] as const;
+
+/**
+ * The rules that tie fields together. An upload needs `maxBytes`, is single-use (one object, at one key)
+ * and takes neither a download's Content-Disposition nor `confirm` (a form upload is an app's or a
+ * script's act, and POST is what takes its use); a download takes none of the upload's fields.
+ */
+const checkOperation = (body: GenerateUrlBody): void => {
+  if (body.operation === 'upload') {
+    for (const field of DOWNLOAD_ONLY) {
+      if (body[field] !== undefined) {
+        throw new InvalidRequestError(`Field "${field}" is for downloads only: an upload nonce refuses it.`, field);
+      }
+    }
+    if (body.maxBytes === undefined) {
+      throw new InvalidRequestError(
+        'Field "maxBytes" is required for an upload: the largest object accepted.',
+        'maxBytes',
+      );
+    }
+    if (body.maxUses !== undefined && body.maxUses !== 1) {
+      throw new InvalidRequestError('Field "maxUses" must be 1 for an upload: one object, once.', 'maxUses');
+    }
+    return;
+  }
+  for (const field of UPLOAD_ONLY) {
+    if (body[field] !== undefined) {
+      throw new InvalidRequestError(`Field "${field}" is for uploads only: add "operation": "upload".`, field);
+    }
+  }
+};
 
 const describeFailure = (error: z.core.$ZodError, limits: RequestLimits): InvalidRequestError => {
   const issue = error.issues[0];
@@ -125,6 +184,7 @@ export const createGenerateUrlRequestParser = (limits: RequestLimits): GenerateU
     const result = schema.safeParse(parsed);
     if (!result.success) throw describeFailure(result.error, limits);
     const body = result.data;
+    checkOperation(body);
     return {
       key: body.key,
       expiresInSeconds: body.expiresInSeconds ?? defaultExpiresInSeconds,
@@ -133,6 +193,15 @@ export const createGenerateUrlRequestParser = (limits: RequestLimits): GenerateU
       ...(body.responseContentDisposition === undefined
         ? {}
         : { responseContentDisposition: body.responseContentDisposition }),
+      ...(body.operation === 'upload' && body.maxBytes !== undefined
+        ? {
+            upload: {
+              maxBytes: body.maxBytes,
+              overwrite: body.overwrite ?? false,
+              ...(body.contentType === undefined ? {} : { contentType: body.contentType }),
+            },
+          }
+        : {}),
     };
   };
 };

@@ -10,6 +10,7 @@ import { createLogger, createNonceMetrics, type Log, type NonceMetrics } from '.
 import { accessUrlFor, baseUrlOf } from './access-url.js';
 import { callerOf } from './caller.js';
 import { createGenerateUrlRequestParser, type RequestLimits } from './generate-url-request.js';
+import { operationFields } from './operation-fields.js';
 
 export interface GenerateUrlDeps extends IssueNonceDeps {
   readonly limits: RequestLimits;
@@ -32,6 +33,7 @@ export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
         maxUses: issued.maxUses,
         expiresAt: issued.expiresAt,
         confirm: request.confirm,
+        operation: request.upload === undefined ? 'download' : 'upload',
         requestId: event.requestContext.requestId,
       });
       return json(201, {
@@ -40,6 +42,7 @@ export const makeGenerateUrlHandler = (deps: GenerateUrlDeps) => {
         accessUrl: accessUrlFor(baseUrlOf(event, deps.publicBaseUrl), issued.nonce),
         expiresAt: toIsoSeconds(issued.expiresAt),
         maxUses: issued.maxUses,
+        ...operationFields(request.upload),
       });
     } catch (error: unknown) {
       return errorResponse(error, deps.log);
@@ -57,6 +60,7 @@ export const handler = makeGenerateUrlHandler({
   limits: config,
   ...(config.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.publicBaseUrl }),
   ...(config.producerKeyPrefixes === undefined ? {} : { keyPrefixes: config.producerKeyPrefixes }),
+  ...(config.uploadKeyPrefix === undefined ? {} : { uploadKeyPrefix: config.uploadKeyPrefix }),
   log: createLogger(),
   metrics: createNonceMetrics(),
 });

@@ -7,6 +7,7 @@ import { loadTableConfig } from '../shared/config.js';
 import { errorResponse, json } from '../shared/http.js';
 import { createLogger, type Log } from '../shared/telemetry.js';
 import { callerOf } from './caller.js';
+import { operationFields } from './operation-fields.js';
 
 export interface NonceStatusHandlerDeps extends NonceStatusDeps {
   readonly log: Log;
@@ -27,6 +28,7 @@ export const makeNonceStatusHandler =
         usesLeft: record.usesLeft,
         createdAt: toIsoSeconds(record.createdAt),
         confirm: record.confirm === true,
+        ...operationFields(record.upload),
       });
     } catch (error: unknown) {
       return errorResponse(error, deps.log);

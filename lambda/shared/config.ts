@@ -1,5 +1,6 @@
 import { ownerOf } from '../core/owner.js';
 import type { ProducerKeyPrefixes } from '../core/producer-scope.js';
+import { uploadKeyPrefixProblem } from '../core/upload-rules.js';
 import {
   ConfigError,
   type Env,
@@ -52,7 +53,22 @@ export interface GenerateUrlConfig {
   readonly publicBaseUrl?: string;
   /** The optional producer scope (owner → key prefix, `*` for everyone else); absent: no scope. */
   readonly producerKeyPrefixes?: ProducerKeyPrefixes;
+  /** Where upload nonces may put objects; absent: uploads disabled. */
+  readonly uploadKeyPrefix?: string;
 }
+
+/**
+ * UPLOAD_KEY_PREFIX: the key prefix upload nonces may target (the stack's uploadKeyPrefix). Unset or
+ * empty: uploads are disabled. GenerateURL and AccessObject read it; the stack grants AccessObject
+ * s3:PutObject on exactly `bucket/<prefix>*` along with it.
+ */
+const uploadKeyPrefix = (env: Env): string | undefined => {
+  const prefix = optionalString(env, 'UPLOAD_KEY_PREFIX');
+  if (prefix === undefined) return undefined;
+  const problem = uploadKeyPrefixProblem(prefix);
+  if (problem !== undefined) throw new ConfigError('UPLOAD_KEY_PREFIX', `${problem}, got ${JSON.stringify(prefix)}.`);
+  return prefix;
+};
 
 /** An object key is at most 1024 UTF-8 bytes, so a longer prefix could match nothing. */
 const MAX_PREFIX_BYTES = 1024;
@@ -94,6 +110,7 @@ const producerKeyPrefixes = (env: Env): ProducerKeyPrefixes | undefined => {
 export const loadGenerateUrlConfig = (env: Env): GenerateUrlConfig => {
   const publicBaseUrl = optionalUrl(env, 'PUBLIC_BASE_URL');
   const keyPrefixes = producerKeyPrefixes(env);
+  const uploadPrefix = uploadKeyPrefix(env);
   return {
     aws: awsConfig(env),
     tableName: requiredString(env, 'TABLE_NAME'),
@@ -102,6 +119,7 @@ export const loadGenerateUrlConfig = (env: Env): GenerateUrlConfig => {
     maxUsesLimit: integerInRange(env, 'MAX_USES_LIMIT', { fallback: 100, min: 1, max: 1_000_000 }),
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
     ...(keyPrefixes === undefined ? {} : { producerKeyPrefixes: keyPrefixes }),
+    ...(uploadPrefix === undefined ? {} : { uploadKeyPrefix: uploadPrefix }),
   };
 };
 
@@ -122,6 +140,8 @@ export interface AccessObjectConfig {
   readonly presignTtlSeconds: number;
   /** A custom domain for the redeem URL a confirmation offers; otherwise the request's own. */
   readonly publicBaseUrl?: string;
+  /** Where upload nonces may put objects; absent: uploads disabled (an upload nonce is refused). */
+  readonly uploadKeyPrefix?: string;
 }
 
 /**
@@ -145,6 +165,7 @@ export const loadAccessObjectConfig = (env: Env): AccessObjectConfig => {
   const aws = awsConfig(env);
   refuseSdkEndpointOverrides(env, aws);
   const publicBaseUrl = optionalUrl(env, 'PUBLIC_BASE_URL');
+  const uploadPrefix = uploadKeyPrefix(env);
   return {
     aws,
     tableName: requiredString(env, 'TABLE_NAME'),
@@ -155,5 +176,6 @@ export const loadAccessObjectConfig = (env: Env): AccessObjectConfig => {
       max: PRESIGN_TTL_MAX_SECONDS,
     }),
     ...(publicBaseUrl === undefined ? {} : { publicBaseUrl }),
+    ...(uploadPrefix === undefined ? {} : { uploadKeyPrefix: uploadPrefix }),
   };
 };

@@ -27,6 +27,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   invalid_json: 400,
   invalid_request: 400,
   object_not_found: 404,
+  object_exists: 409,
+  uploads_disabled: 400,
   not_found: 404,
   nonce_invalid: 403,
   caller_unidentified: 403,

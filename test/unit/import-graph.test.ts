@@ -65,10 +65,20 @@ describe('handler import graphs, as the functions are bundled', () => {
     const inputs = await bundledInputs('lambda/handlers/access-object.ts');
     const packages = packagesOf(inputs);
     expect(packages).toContain('@aws-sdk/s3-request-presigner');
-    for (const absent of ['zod', '@aws-sdk/client-s3', '@aws-sdk/middleware-sdk-s3'])
+    for (const absent of ['zod', '@aws-sdk/client-s3', '@aws-sdk/middleware-sdk-s3', '@aws-sdk/s3-presigned-post'])
       expect(packages).not.toContain(absent);
     expect(inputs).toContain('lambda/adapters/s3-presigner.ts');
     expect(inputs).not.toContain('lambda/adapters/s3-object-store.ts');
+    // The upload presigner is a file of its own in the asset (lib/functions.ts), imported on the first upload.
+    expect(inputs).not.toContain('lambda/adapters/s3-upload-presigner.ts');
+  });
+
+  it("builds AccessObject's upload presigner on its own: the S3 client and AWS's createPresignedPost", async () => {
+    const inputs = await bundledInputs('lambda/adapters/s3-upload-presigner.ts');
+    const packages = packagesOf(inputs);
+    expect(packages).toContain('@aws-sdk/s3-presigned-post');
+    expect(packages).toContain('@aws-sdk/client-s3');
+    expect(inputs.filter((input) => input.startsWith('lambda/handlers/'))).toEqual([]);
   });
 
   it('keeps the core free of AWS, handlers, infrastructure and local mode', async () => {

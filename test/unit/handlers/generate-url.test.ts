@@ -40,7 +40,8 @@ describe('POST /generate-url handler', () => {
     expect(response.statusCode).toBe(201);
     expect(response.headers?.['Cache-Control']).toBe('no-store');
     const body = JSON.parse(response.body);
-    expect(Object.keys(body).sort()).toEqual(['accessUrl', 'expiresAt', 'maxUses', 'nonce', 'nonceId']);
+    expect(Object.keys(body).sort()).toEqual(['accessUrl', 'expiresAt', 'maxUses', 'nonce', 'nonceId', 'operation']);
+    expect(body.operation).toBe('download');
     expect(body.nonceId).toBe(nonceIdOf(body.nonce));
     expect(body.accessUrl).toBe(`http://127.0.0.1:3000/access-object?nonce=${body.nonce}`);
     expect(body.maxUses).toBe(2);

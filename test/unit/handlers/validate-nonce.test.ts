@@ -63,6 +63,7 @@ describe('ValidateNonce authorizer', () => {
       expiresAt: nowSeconds + 60,
       usesLeft: 1,
       confirm: false,
+      operation: 'download',
     });
     expect(JSON.stringify(result)).not.toContain(nonce);
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: nonceId }, ConsistentRead: true });
