@@ -23,6 +23,8 @@ export interface LocalConfig {
   /** The handlers' Powertools log level, upper-cased (the Logger ignores a lower-case one). */
   readonly logLevel: LogLevel;
   readonly metricsDisabled: boolean;
+  /** Where upload nonces may put objects, as the stack's uploadKeyPrefix; absent: uploads disabled. */
+  readonly uploadKeyPrefix?: string;
 }
 
 /** The variable that sets each service's port: what a port-in-use message tells the user to change. */
@@ -44,7 +46,12 @@ export const LOCAL_VARIABLES = [
   'MAX_USES_LIMIT',
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_DISABLED',
+  'UPLOAD_KEY_PREFIX',
 ] as const;
+
+/** Local mode's upload key prefix when UPLOAD_KEY_PREFIX is unset; `off` turns uploads off. */
+export const DEFAULT_UPLOAD_KEY_PREFIX = 'incoming/';
+export const UPLOADS_OFF = 'off';
 
 /** The levels Powertools Logger knows (its LogLevel), least to most severe, then SILENT. */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
@@ -115,13 +122,23 @@ const dynamoDbBackend = (env: Env): DynamoDbBackend => {
 };
 
 /**
+ * UPLOAD_KEY_PREFIX: `incoming/` by default (local mode lets you try uploads at once), `off` for none (as a
+ * stack deployed without uploadKeyPrefix), else a prefix checked by the handlers' own rule (config.ts).
+ */
+const uploadKeyPrefix = (env: Env): string | undefined => {
+  const value = optionalString(env, 'UPLOAD_KEY_PREFIX') ?? DEFAULT_UPLOAD_KEY_PREFIX;
+  return value === UPLOADS_OFF ? undefined : value;
+};
+
+/**
  * The handlers' own limits, checked now with the handlers' own loaders rather than when their modules
  * load, after the emulators (and perhaps a JVM) have started.
  */
-const checkHandlerLimits = (env: Env, tableName: string, bucketName: string): void => {
+const checkHandlerLimits = (env: Env, tableName: string, bucketName: string, uploadPrefix?: string): void => {
   const handlerEnv: Env = {
     TABLE_NAME: tableName,
     BUCKET_NAME: bucketName,
+    UPLOAD_KEY_PREFIX: uploadPrefix,
     PRESIGN_TTL_SECONDS: env.PRESIGN_TTL_SECONDS,
     MAX_EXPIRES_IN_SECONDS: env.MAX_EXPIRES_IN_SECONDS,
     MAX_USES_LIMIT: env.MAX_USES_LIMIT,
@@ -135,7 +152,8 @@ export const loadLocalConfig = (env: Env): LocalConfig => {
   const dataDir = optionalString(env, 'LOCAL_DATA_DIR');
   const tableName = matching(env, 'TABLE_NAME', TABLE_NAME, 'a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ - .)');
   const bucketName = matching(env, 'BUCKET_NAME', BUCKET_NAME, 'an S3 bucket name (3 to 63 of a-z 0-9 . -)');
-  checkHandlerLimits(env, tableName, bucketName);
+  const uploadPrefix = uploadKeyPrefix(env);
+  checkHandlerLimits(env, tableName, bucketName, uploadPrefix);
   const baseUrl = publicBaseUrl(env);
   return {
     host: host(env),
@@ -149,6 +167,7 @@ export const loadLocalConfig = (env: Env): LocalConfig => {
     ...(baseUrl === undefined ? {} : { publicBaseUrl: baseUrl }),
     logLevel: logLevel(env),
     metricsDisabled: metricsDisabled(env),
+    ...(uploadPrefix === undefined ? {} : { uploadKeyPrefix: uploadPrefix }),
   };
 };
 

@@ -10,6 +10,7 @@ import { startDynalite } from './dynalite-server.js';
 import { startDynamoDbLocal } from './dynamodb-local-server.js';
 import { type DynamoDbBackend, type DynamoDbServer, dynamoDbBackendFromEnv } from './dynamodb-server.js';
 import { closeServer, listen } from './net.js';
+import { createPostFront } from './s3-post-front.js';
 import { installKeyCodec } from './s3rver-keys.js';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_RESOURCE_NAME, SEED_BODY, SEED_KEY } from './constants.js';
@@ -99,11 +100,28 @@ const startDynamoDb = (backend: DynamoDbBackend, host: string, port: number, dat
  * s3rver on an http.Server of our own: s3rver.run() binds without an 'error' listener, so a port in
  * use would crash the process instead of rejecting. s3rver is a Koa app; callback() is its handler.
  */
-const startS3 = async (host: string, port: number, directory: string) => {
+const startS3 = async (host: string, port: number, directory: string, bucketName: string) => {
   installKeyCodec();
   const s3rver = new S3rver({ silent: true, directory });
-  const server = createServer(s3rver.callback());
-  const boundPort = await listen(server, port, host, 's3');
+  const callback = s3rver.callback();
+  // Accepted upload forms reach s3rver here, on loopback; the public port judges them first (s3-post-front.ts).
+  const upstream = createServer(callback);
+  const upstreamPort = await listen(upstream, 0, '127.0.0.1', 's3');
+  const front = await createPostFront({
+    bucketName,
+    credentials: LOCAL_CREDENTIALS,
+    s3rver: callback,
+    upstream: () => ({ host: '127.0.0.1', port: upstreamPort }),
+  });
+  const server = createServer(front.handler);
+  let boundPort: number;
+  try {
+    boundPort = await listen(server, port, host, 's3');
+  } catch (error: unknown) {
+    await closeServer(upstream);
+    await front.close();
+    throw error;
+  }
   let running = true;
   return {
     port: boundPort,
@@ -120,7 +138,8 @@ const startS3 = async (host: string, port: number, directory: string) => {
     },
     async stop() {
       running = false;
-      await closeServer(server);
+      await Promise.all([closeServer(server), closeServer(upstream)]);
+      await front.close();
       s3rver.logger.close();
     },
   };
@@ -148,7 +167,7 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
   };
   try {
     // S3 first: it binds at once, so a port in use is reported before a JVM is started.
-    s3 = await startS3(host, options.s3Port ?? 0, s3Dir);
+    s3 = await startS3(host, options.s3Port ?? 0, s3Dir, bucketName);
     dynamo = await startDynamoDb(backend, host, options.dynamoDbPort ?? 0, dataDir);
     const dynamoDbEndpoint = `http://${host}:${dynamo.port}`;
     const s3Endpoint = `http://${host}:${s3.port}`;

@@ -21,6 +21,8 @@ export const handlerEnvironment = (config: LocalConfig, emulators: Emulators): R
   POWERTOOLS_METRICS_DISABLED: String(config.metricsDisabled),
   POWERTOOLS_LOG_LEVEL: config.logLevel,
   ...(config.publicBaseUrl === undefined ? {} : { PUBLIC_BASE_URL: config.publicBaseUrl }),
+  // Always set: empty is "uploads disabled" to the handlers, and replaces the user's `off`.
+  UPLOAD_KEY_PREFIX: config.uploadKeyPrefix ?? '',
 });
 
 /** Variables that would override the forced credentials in the SDK's provider chain. */
