@@ -2,6 +2,7 @@ import {
   ApiError,
   NetworkError,
   ObjectDownloadError,
+  ObjectUploadError,
   PresignedUrlNonceError,
   SigningError,
   UnexpectedResponseError,
@@ -56,6 +57,7 @@ export const errorCodeFor = (error: unknown): string => {
   if (error instanceof SigningError) return 'signing_error';
   if (error instanceof UnexpectedResponseError) return 'unexpected_response';
   if (error instanceof ObjectDownloadError) return 'object_download_failed';
+  if (error instanceof ObjectUploadError) return 'object_upload_failed';
   if (error instanceof PresignedUrlNonceError) return 'client_error';
   // A local failure: writing --output, for one.
   return 'local_error';

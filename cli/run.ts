@@ -3,13 +3,21 @@ import type { Command } from './commands/command.js';
 import { generateCommand, revokeCommand, statusCommand } from './commands/producer.js';
 import { redeemCommand } from './commands/redeem.js';
 import { smokeCommand } from './commands/smoke.js';
+import { uploadCommand } from './commands/upload.js';
 import { EXIT, type ExitCode, errorCodeFor, exitCodeFor, UsageError } from './exit-codes.js';
 import { type CliIo, writeJson, writeLine } from './io.js';
 import { VERSION } from './version.js';
 
 export const PROGRAM = 'presigned-url-nonce';
 
-const COMMANDS: readonly Command[] = [generateCommand, statusCommand, revokeCommand, redeemCommand, smokeCommand];
+const COMMANDS: readonly Command[] = [
+  generateCommand,
+  statusCommand,
+  revokeCommand,
+  redeemCommand,
+  uploadCommand,
+  smokeCommand,
+];
 
 const mainHelp = (): string => {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

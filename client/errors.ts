@@ -69,6 +69,24 @@ export class ObjectDownloadError extends PresignedUrlNonceError {
 }
 
 /**
+ * The upload nonce was redeemed (its use is spent) but the object did not reach S3: S3 refused the form
+ * (`s3Code`: EntityTooLarge, AccessDenied once the POST expired, …), or the file is over `maxBytes` or
+ * empty, and nothing was sent.
+ */
+export class ObjectUploadError extends PresignedUrlNonceError {
+  constructor(
+    message: string,
+    /** S3's HTTP status; undefined when nothing was sent. */
+    readonly status?: number,
+    /** S3's error code from its XML answer, when there was one. */
+    readonly s3Code?: string,
+  ) {
+    super(message);
+    this.name = 'ObjectUploadError';
+  }
+}
+
+/**
  * The nonce was minted with `confirm`: a GET only shows its offer, and nothing was used. Redeem it with
  * `method: 'POST'` (the CLI's `redeem` does). `expiresAt` and `usesLeft` are known when the offer was JSON.
  */

@@ -45,7 +45,7 @@ export const parseRetryAfter = (value: string | null, nowMs: number = Date.now()
 };
 
 /** Exponential backoff with equal jitter: between half and all of base × 2^(retry − 1). */
-const backoffMs = (retry: number, baseDelayMs: number): number => {
+export const backoffMs = (retry: number, baseDelayMs: number): number => {
   const ceiling = baseDelayMs * 2 ** (retry - 1);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 };

@@ -9,6 +9,7 @@ export {
   isApiErrorCode,
   NetworkError,
   ObjectDownloadError,
+  ObjectUploadError,
   PresignedUrlNonceError,
   SigningError,
   UnexpectedResponseError,
@@ -27,5 +28,15 @@ export {
   type GeneratedNonce,
   type GenerateInput,
   type NonceStatus,
+  type Operation,
   type RedeemedUrl,
+  type UploadGrant,
 } from './types.js';
+export {
+  type RedeemUploadOptions,
+  redeemUpload,
+  type UploadBody,
+  type UploadOptions,
+  type UploadResult,
+  uploadWithGrant,
+} from './upload.js';

@@ -1,5 +1,6 @@
-import { PresignedUrlNonceError, SigningError, UnexpectedResponseError } from './errors.js';
+import { ApiError, PresignedUrlNonceError, SigningError, UnexpectedResponseError } from './errors.js';
 import {
+  backoffMs,
   expectJson,
   fetchOrThrow,
   type ResolvedRetry,
@@ -128,6 +129,43 @@ export class ProducerClient {
     const body = JSON.stringify(Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)));
     const response = await this.send('POST', '/generate-url', body);
     return expectJson(response, 201, parseGenerated);
+  }
+
+  /**
+   * Mints a download nonce once the object exists: how a producer learns that an upload has landed. While
+   * the key holds no object (404 `object_not_found`), it waits and asks again, with an exponential backoff
+   * and jitter (from `firstDelayMs`, doubling, at most `maxDelayMs`), until `timeoutMs` has passed; then it
+   * throws that last 404. Each attempt is one POST /generate-url, which writes nothing while the object is
+   * missing.
+   */
+  async generateWhenObjectExists(
+    input: GenerateInput,
+    options: {
+      readonly timeoutMs: number;
+      /** @default 1000 */
+      readonly firstDelayMs?: number;
+      /** @default 30000 */
+      readonly maxDelayMs?: number;
+      /** @default the retry option's sleep, else a timer */
+      readonly sleep?: (ms: number) => Promise<void>;
+      /** @default Date.now */
+      readonly now?: () => number;
+    },
+  ): Promise<GeneratedNonce> {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? this.retry.sleep;
+    const deadline = now() + options.timeoutMs;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.generate(input);
+      } catch (error: unknown) {
+        if (!(error instanceof ApiError) || error.code !== 'object_not_found') throw error;
+        const delay = Math.min(options.maxDelayMs ?? 30_000, backoffMs(attempt, options.firstDelayMs ?? 1_000));
+        const left = deadline - now();
+        if (left <= 0) throw error;
+        await sleep(Math.min(delay, left));
+      }
+    }
   }
 
   /** GET /nonces/{nonceId} → 200. ApiError `not_found` (404): unknown, used up, expired, or not yours. */

@@ -1,7 +1,7 @@
 // zod/mini, as the handlers use it: a few KB in a bundle, the same parser.
 import * as z from 'zod/mini';
 import { UnexpectedResponseError } from './errors.js';
-import type { ConfirmationOffer, GeneratedNonce, NonceStatus, RedeemedUrl } from './types.js';
+import type { ConfirmationOffer, GeneratedNonce, NonceStatus, RedeemedUrl, UploadGrant } from './types.js';
 
 /** An ISO 8601 instant, turned into a Date; anything unparseable fails the parse. */
 const instant = z.pipe(
@@ -11,6 +11,13 @@ const instant = z.pipe(
 
 const count = z.int().check(z.minimum(0));
 
+/** The operation's fields, as 201 and status carry them; a service older than uploads names none. */
+const operationFields = {
+  operation: z._default(z.enum(['download', 'upload']), 'download'),
+  maxBytes: z.optional(count),
+  contentType: z.optional(z.string()),
+};
+
 // z.object, not z.strictObject: a newer service may add fields, and the client must keep working.
 const generatedSchema = z.object({
   nonce: z.string(),
@@ -18,6 +25,7 @@ const generatedSchema = z.object({
   accessUrl: z.string(),
   expiresAt: instant,
   maxUses: count,
+  ...operationFields,
 });
 
 const statusSchema = z.object({
@@ -28,6 +36,13 @@ const statusSchema = z.object({
   usesLeft: count,
   createdAt: instant,
   confirm: z._default(z.boolean(), false),
+  ...operationFields,
+});
+
+const uploadGrantSchema = z.object({
+  upload: z.object({ method: z.literal('POST'), url: z.string(), fields: z.record(z.string(), z.string()) }),
+  expiresAt: instant,
+  maxBytes: count,
 });
 
 const redeemedUrlSchema = z.object({ url: z.string(), expiresAt: instant });
@@ -57,6 +72,11 @@ export const parseGenerated: (status: number, body: unknown) => GeneratedNonce =
 export const parseStatus: (status: number, body: unknown) => NonceStatus = parseWith(statusSchema, 'status answer');
 export const parseRedeemedUrl: (status: number, body: unknown) => RedeemedUrl = parseWith(
   redeemedUrlSchema,
+  'access-object answer',
+);
+
+export const parseUploadGrant: (status: number, body: unknown) => UploadGrant = parseWith(
+  uploadGrantSchema,
   'access-object answer',
 );
 

@@ -19,20 +19,36 @@ export const API_ERROR_CODES = [
   'missing_authentication_token',
   'nonce_invalid',
   'not_found',
+  'object_exists',
   'object_not_found',
   'payload_too_large',
   'service_unavailable',
   'throttled',
   'unauthorized',
   'unsupported_media_type',
+  'uploads_disabled',
 ] as const;
 
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
+/** What a nonce lets its consumer do: read an object, or put one (when the stack enables uploads). */
+export type Operation = 'download' | 'upload';
+
 /** The POST /generate-url body; absent fields take the service's defaults (3600 s, one use). */
 export interface GenerateInput {
-  /** Object key in the stack's bucket; the object must exist. */
+  /**
+   * Object key in the stack's bucket. A download's object must exist; an upload's key must be under the
+   * stack's upload prefix and hold no object yet (unless `overwrite`).
+   */
   readonly key: string;
+  /** @default 'download' */
+  readonly operation?: Operation;
+  /** Uploads only, and required for them: the largest object accepted, 1 … 5 GiB. */
+  readonly maxBytes?: number;
+  /** Uploads only: the object's Content-Type, which the upload must then send exactly. */
+  readonly contentType?: string;
+  /** Uploads only: replace an object that exists at the key. @default false */
+  readonly overwrite?: boolean;
   readonly expiresInSeconds?: number;
   readonly maxUses?: number;
   /** Passed to the presigned GET, e.g. `attachment; filename="report.pdf"`. */
@@ -52,6 +68,12 @@ export interface GeneratedNonce {
   readonly accessUrl: string;
   readonly expiresAt: Date;
   readonly maxUses: number;
+  /** `download` from a service older than uploads. */
+  readonly operation: Operation;
+  /** Upload nonces: the largest object accepted. */
+  readonly maxBytes?: number;
+  /** Upload nonces: the pinned Content-Type, when one is. */
+  readonly contentType?: string;
 }
 
 /** GET /nonces/{nonceId}: a live nonce as its creator sees it. */
@@ -64,6 +86,24 @@ export interface NonceStatus {
   readonly createdAt: Date;
   /** Minted with `confirm` (false from a service older than the option). */
   readonly confirm: boolean;
+  readonly operation: Operation;
+  readonly maxBytes?: number;
+  readonly contentType?: string;
+}
+
+/**
+ * An upload nonce redeemed: a presigned POST. Send `upload.fields` and then the file, last, as
+ * multipart/form-data to `upload.url` before `expiresAt`; S3 refuses anything over `maxBytes`.
+ */
+export interface UploadGrant {
+  readonly upload: {
+    readonly method: 'POST';
+    readonly url: string;
+    readonly fields: Readonly<Record<string, string>>;
+  };
+  /** When the presigned POST stops working: seconds after redemption. */
+  readonly expiresAt: Date;
+  readonly maxBytes: number;
 }
 
 /** GET of a `confirm` nonce with `Accept: application/json`: nothing was used; POST `redeem.url` to use it. */

@@ -1,4 +1,11 @@
-import { contentDispositionFor, PresignedUrlNonceError, ProducerClient } from '../../client/index.js';
+import {
+  contentDispositionFor,
+  type GeneratedNonce,
+  type GenerateInput,
+  type NonceStatus,
+  PresignedUrlNonceError,
+  ProducerClient,
+} from '../../client/index.js';
 import { parseCommandArgs, positiveInteger, required } from '../args.js';
 import { UsageError } from '../exit-codes.js';
 import { type CliIo, isoSeconds, writeJson, writeLine, writeTable } from '../io.js';
@@ -75,14 +82,65 @@ const dispositionFrom = (fileName: string | undefined, given: string | undefined
   }
 };
 
+/** How long `generate --wait` waits by default, in seconds. */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
+
+/** The upload's fields, or the download's, from the command line; each refused where it does not apply. */
+const operationFrom = (values: {
+  readonly upload?: boolean | undefined;
+  readonly 'max-bytes'?: string | undefined;
+  readonly 'content-type'?: string | undefined;
+  readonly overwrite?: boolean | undefined;
+  readonly confirm?: boolean | undefined;
+  readonly wait?: boolean | undefined;
+}): Pick<GenerateInput, 'operation' | 'maxBytes' | 'contentType' | 'overwrite'> => {
+  const maxBytes = positiveInteger('generate', 'max-bytes', values['max-bytes']);
+  if (values.upload !== true) {
+    for (const option of ['max-bytes', 'content-type', 'overwrite'] as const) {
+      if (values[option] !== undefined) throw new UsageError(`--${option} needs --upload.`, 'generate');
+    }
+    return {};
+  }
+  if (maxBytes === undefined)
+    throw new UsageError('--upload needs --max-bytes N: the largest file accepted.', 'generate');
+  for (const option of ['confirm', 'wait'] as const) {
+    if (values[option] === true) throw new UsageError(`--${option} is for downloads; not with --upload.`, 'generate');
+  }
+  return {
+    operation: 'upload',
+    maxBytes,
+    ...(values['content-type'] === undefined ? {} : { contentType: values['content-type'] }),
+    ...(values.overwrite === true ? { overwrite: true } : {}),
+  };
+};
+
+/** The rows a minted nonce or a status shows about its operation. */
+const operationRows = (nonce: Pick<GeneratedNonce | NonceStatus, 'operation' | 'maxBytes' | 'contentType'>) =>
+  nonce.operation === 'upload'
+    ? ([
+        ['operation', 'upload: the consumer puts one object at the key (presigned POST)'],
+        ['maxBytes', String(nonce.maxBytes ?? '')],
+        ...(nonce.contentType === undefined ? [] : [['contentType', nonce.contentType] as const]),
+      ] as const)
+    : ([['operation', 'download']] as const);
+
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'mint a nonce for an object key (POST /generate-url)',
+  summary: 'mint a nonce for an object key, to download it or to upload it (POST /generate-url)',
   help: `Usage: presigned-url-nonce generate --endpoint URL --key KEY [--max-uses N] [--expires-in SECONDS]
-                                [--filename NAME | --content-disposition VALUE] [--confirm] [--json]
+                                [--filename NAME | --content-disposition VALUE] [--confirm]
+                                [--wait [--timeout SECONDS]] [--json]
+       presigned-url-nonce generate --endpoint URL --key KEY --upload --max-bytes N [--content-type TYPE]
+                                [--overwrite] [--expires-in SECONDS] [--json]
 
 Mints a nonce for an existing object and prints its accessUrl (give that to the consumer), nonceId
-(for status and revoke), expiry and uses. With --json: {nonce, nonceId, accessUrl, expiresAt, maxUses}.
+(for status and revoke), expiry and uses. With --json: {nonce, nonceId, accessUrl, expiresAt, maxUses,
+operation} (and maxBytes, contentType for an upload).
+
+With --upload, the nonce lets its consumer put one file of at most --max-bytes at KEY instead (the stack
+must enable uploads; KEY must be under its upload prefix and hold no object yet): the consumer runs
+'presigned-url-nonce upload ACCESS_URL FILE'. With --wait, generate mints the download nonce once KEY
+exists, polling with backoff: how a producer learns that an upload has landed.
 
   --key KEY                     object key in the stack's bucket (required; the object must exist)
   --max-uses N                  redemptions allowed (default 1)
@@ -93,6 +151,13 @@ Mints a nonce for an existing object and prints its accessUrl (give that to the 
                                 e.g. 'attachment; filename="a.pdf"'
   --confirm                     a link for a person: opening it shows a page with a button, and only
                                 the button (a POST) uses it, not a link previewer or mail scanner
+  --wait                        until KEY exists: ask again while the API answers object_not_found,
+                                waiting 1 s, then twice as long each time (at most 30 s)
+  --timeout SECONDS             how long --wait waits (default ${DEFAULT_WAIT_TIMEOUT_SECONDS}); then not found, exit 3
+  --upload                      an upload nonce: the consumer puts one file at KEY
+  --max-bytes N                 with --upload (required): the largest file accepted, 1 to 5 GiB
+  --content-type TYPE           with --upload: the object's Content-Type, which the upload sends as is
+  --overwrite                   with --upload: allow replacing an object that exists at KEY
 ${PRODUCER_HELP}`,
   async run(argv, io) {
     const { values } = parseCommandArgs('generate', argv, {
@@ -103,18 +168,36 @@ ${PRODUCER_HELP}`,
       'content-disposition': { type: 'string' },
       confirm: { type: 'boolean' },
       filename: { type: 'string' },
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
+      upload: { type: 'boolean' },
+      'max-bytes': { type: 'string' },
+      'content-type': { type: 'string' },
+      overwrite: { type: 'boolean' },
     });
     const key = required('generate', 'key', values.key);
     const maxUses = positiveInteger('generate', 'max-uses', values['max-uses']);
     const expiresInSeconds = positiveInteger('generate', 'expires-in', values['expires-in']);
     const disposition = dispositionFrom(values.filename, values['content-disposition']);
-    const generated = await clientFrom('generate', values, io).generate({
+    const operation = operationFrom(values);
+    const timeout = positiveInteger('generate', 'timeout', values.timeout);
+    if (timeout !== undefined && values.wait !== true) throw new UsageError('--timeout needs --wait.', 'generate');
+    const input: GenerateInput = {
       key,
+      ...operation,
       ...(maxUses === undefined ? {} : { maxUses }),
       ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }),
       ...(disposition === undefined ? {} : { responseContentDisposition: disposition }),
       ...(values.confirm === true ? { confirm: true } : {}),
-    });
+    };
+    const client = clientFrom('generate', values, io);
+    const generated =
+      values.wait === true
+        ? await client.generateWhenObjectExists(input, {
+            timeoutMs: (timeout ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000,
+            ...(io.sleep === undefined ? {} : { sleep: io.sleep }),
+          })
+        : await client.generate(input);
     if (values.json === true) {
       writeJson(io.stdout, { ...generated });
       return;
@@ -124,6 +207,7 @@ ${PRODUCER_HELP}`,
       ['nonceId', generated.nonceId],
       ['expiresAt', isoSeconds(generated.expiresAt)],
       ['maxUses', String(generated.maxUses)],
+      ...operationRows(generated),
     ]);
   },
 };
@@ -134,7 +218,8 @@ export const statusCommand: Command = {
   help: `Usage: presigned-url-nonce status --endpoint URL --id NONCE_ID [--json]
 
 Shows a live nonce you created. Used up, expired, revoked, unknown or someone else's: not found (exit 3).
-With --json: {nonceId, key, expiresAt, maxUses, usesLeft, createdAt, confirm}.
+With --json: {nonceId, key, expiresAt, maxUses, usesLeft, createdAt, confirm, operation} (and
+maxBytes, contentType for an upload nonce).
 
   --id NONCE_ID      the nonceId generate printed (required)
 ${PRODUCER_HELP}`,
@@ -153,6 +238,7 @@ ${PRODUCER_HELP}`,
       ['expiresAt', isoSeconds(status.expiresAt)],
       ['createdAt', isoSeconds(status.createdAt)],
       ['confirm', status.confirm ? 'yes: GET shows a page, only POST uses it' : 'no'],
+      ...operationRows(status),
     ]);
   },
 };
