@@ -184,10 +184,10 @@ describe('the client against local mode', () => {
     });
     const generated = (await post.json()) as Record<string, unknown> & { nonceId: string; nonce: string };
     expect(post.status).toBe(201);
-    expect(Object.keys(generated).sort()).toEqual(propertiesOf('GenerateUrlResponse'));
+    expect(Object.keys(generated).sort()).toEqual(propertiesOf('GeneratedDownload'));
 
     const status = (await (await fetch(`${local.url}/nonces/${generated.nonceId}`)).json()) as object;
-    expect(Object.keys(status).sort()).toEqual(propertiesOf('NonceStatus'));
+    expect(Object.keys(status).sort()).toEqual(propertiesOf('DownloadNonceStatus'));
 
     const redeemed = await fetch(`${local.url}/access-object?nonce=${generated.nonce}`, {
       headers: { accept: 'application/json' },
