@@ -50,6 +50,7 @@ export const generatedBody = (endpoint = 'https://api.example.com/prod') => ({
   accessUrl: `${endpoint}/access-object?nonce=${NONCE}`,
   expiresAt: '2030-01-01T01:00:00.000Z',
   maxUses: 2,
+  operation: 'download',
 });
 
 export const statusBody = () => ({
@@ -60,6 +61,7 @@ export const statusBody = () => ({
   usesLeft: 1,
   createdAt: '2030-01-01T00:00:00.000Z',
   confirm: false,
+  operation: 'download',
 });
 
 /** A sleep that returns at once and remembers what it was asked to wait. */

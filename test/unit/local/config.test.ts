@@ -15,7 +15,13 @@ describe("local mode's configuration: every variable it reads, checked before an
       dynamoDb: 'dynalite',
       logLevel: 'WARN',
       metricsDisabled: true,
+      uploadKeyPrefix: 'incoming/',
     });
+  });
+
+  it('turns uploads off with UPLOAD_KEY_PREFIX=off, and takes another prefix as the handlers would', () => {
+    expect(loadLocalConfig({ UPLOAD_KEY_PREFIX: 'off' })).not.toHaveProperty('uploadKeyPrefix');
+    expect(loadLocalConfig({ UPLOAD_KEY_PREFIX: 'drop/box/' }).uploadKeyPrefix).toBe('drop/box/');
   });
 
   it('reads every variable it documents', () => {
@@ -69,6 +75,9 @@ describe("local mode's configuration: every variable it reads, checked before an
     ['PRESIGN_TTL_SECONDS', '5', /PRESIGN_TTL_SECONDS must be from 10 to 300/],
     ['MAX_EXPIRES_IN_SECONDS', 'soon', /MAX_EXPIRES_IN_SECONDS must be a whole number/],
     ['MAX_USES_LIMIT', '0', /MAX_USES_LIMIT must be from 1/],
+    ['UPLOAD_KEY_PREFIX', 'incoming', /UPLOAD_KEY_PREFIX must end with "\/"/],
+    ['UPLOAD_KEY_PREFIX', 'in*/', /UPLOAD_KEY_PREFIX must not contain "\*"/],
+    ['UPLOAD_KEY_PREFIX', 'a/../', /UPLOAD_KEY_PREFIX must not have a "\." or "\.\." path segment/],
   ])('refuses %s=%j with a ConfigError naming it', (name, value, message) => {
     const load = () => loadLocalConfig({ [name]: value });
     expect(load).toThrow(ConfigError);
@@ -99,6 +108,7 @@ describe("local mode's configuration: every variable it reads, checked before an
         'MAX_USES_LIMIT',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_DISABLED',
+        'UPLOAD_KEY_PREFIX',
       ].sort(),
     );
   });
