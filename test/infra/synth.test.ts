@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app.js';
-import { LAZY_CREDENTIAL_PROVIDERS, type NonceFunction } from '../../lib/functions.js';
+import { LAZY_CREDENTIAL_PROVIDERS, type NonceFunction, UPLOAD_PRESIGNER_FILE } from '../../lib/functions.js';
 import { CDK_JSON, logicalIdOf } from './support.js';
 
 // Outside the repository: no node_modules above a bundle, so importing it proves it needs none.
@@ -80,6 +80,19 @@ describe('cdk synth', () => {
     expect(sources(stack.functions.accessObject)).not.toContain('node_modules/@aws-sdk/client-s3/');
     expect(sources(stack.functions.validateNonce)).not.toMatch(/client-s3|s3-request-presigner|node_modules\/zod\//);
     expect(sources(stack.functions.generateUrl)).toContain('node_modules/@aws-sdk/client-s3/');
+  });
+
+  it("builds AccessObject's upload presigner as a file of its own beside the bundle, which loads on its own", async () => {
+    const dir = bundleDir(stack.functions.accessObject);
+    const code = readFileSync(join(dir, UPLOAD_PRESIGNER_FILE), 'utf8');
+    const map = JSON.parse(readFileSync(join(dir, `${UPLOAD_PRESIGNER_FILE}.map`), 'utf8')) as { sources: string[] };
+    expect(map.sources.join('\n')).toContain('node_modules/@aws-sdk/s3-presigned-post/');
+    expect(map.sources.join('\n')).toContain('node_modules/@aws-sdk/client-s3/');
+    // The name the handler imports it by, and nothing of it in the handler's own file.
+    expect(bundle(stack.functions.accessObject)).toContain(`"./${UPLOAD_PRESIGNER_FILE}"`);
+    expect(code.length).toBeLessThan(700_000);
+    const module: Record<string, unknown> = await import(join(dir, UPLOAD_PRESIGNER_FILE));
+    expect(typeof module.uploadPresignerFor).toBe('function');
   });
 
   it.each(cases)('builds a %s bundle that loads as an ES module and exports handler', async (_name, _file, target) => {
