@@ -95,7 +95,17 @@ const checkBatch = async (
 
 describe('POST /generate-url with arbitrary bodies, content types and query strings', () => {
   const field = fc.oneof(
-    fc.constantFrom('key', 'expiresInSeconds', 'maxUses', 'responseContentDisposition', 'confirm'),
+    fc.constantFrom(
+      'key',
+      'expiresInSeconds',
+      'maxUses',
+      'responseContentDisposition',
+      'confirm',
+      'operation',
+      'maxBytes',
+      'contentType',
+      'overwrite',
+    ),
     fc.constantFrom('bucket', 'nonce', '__proto__', 'constructor', 'Key', 'key '),
     printable(12),
   );
@@ -113,10 +123,19 @@ describe('POST /generate-url with arbitrary bodies, content types and query stri
     fc
       .record(
         {
-          key: fc.oneof(wrongValue, anyText(60)),
+          // Local mode takes uploads under incoming/ (UPLOAD_KEY_PREFIX's default): keys there reach the upload rules.
+          key: fc.oneof(
+            wrongValue,
+            anyText(60),
+            anyText(30).map((name) => `incoming/${name}`),
+          ),
           expiresInSeconds: wrongValue,
           maxUses: wrongValue,
           confirm: fc.oneof(wrongValue, fc.constantFrom('true', 'false', 0, 1)),
+          operation: fc.oneof(wrongValue, fc.constantFrom('upload', 'download', 'UPLOAD', '')),
+          maxBytes: fc.oneof(wrongValue, fc.constantFrom(0, 1, 5 * 1024 ** 3, 5 * 1024 ** 3 + 1, 2 ** 53, -1)),
+          contentType: fc.oneof(wrongValue, printable(40), fc.constantFrom('text/plain', 'a/b; c="d"', 'a/b\r\nX: y')),
+          overwrite: fc.oneof(wrongValue, fc.constantFrom('true', 1)),
         },
         { requiredKeys: [] },
       )
