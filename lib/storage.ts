@@ -130,7 +130,9 @@ export class Storage extends Construct {
           `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms${uploads}) deny statements` +
           (allowList === undefined
             ? ''
-            : `, and the presigned-GET${props.uploadKeyPrefix === undefined ? '' : ' and POST-upload'} allow-list denies,`) +
+            : props.uploadKeyPrefix === undefined
+              ? ', and the presigned-GET allow-list deny,'
+              : ', and the presigned-GET and POST-upload allow-list denies,') +
           ' to its bucket policy yourself (docs/infrastructure.md, "Using an existing bucket").',
       );
       return;

@@ -102,6 +102,7 @@ describe('uploadKeyPrefix, validated at synth', () => {
   it.each([
     ['incoming', /must end with "\/"/],
     ['in*/', /must not contain "\*", "\?" or "\$"/],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, as a user would write it.
     ['${aws:username}/', /must not contain "\*", "\?" or "\$"/],
     ['a/../', /must not have a "\." or "\.\." path segment/],
     ['a\n/', /control characters/],

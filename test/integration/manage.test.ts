@@ -34,9 +34,11 @@ describe('producer management against the emulators', () => {
       'key',
       'maxUses',
       'nonceId',
+      'operation',
       'usesLeft',
     ]);
     expect(body.confirm).toBe(false);
+    expect(body.operation).toBe('download');
     expect(first.body).not.toContain(nonce);
 
     await stack.redeem(nonce);
