@@ -5,40 +5,22 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { logicalIdOf, nagFindings, producerInvokeArns, synth } from './support.js';
+import {
+  EVERY_OPTION_CONTEXT,
+  EXISTING_BUCKET_CONTEXT,
+  logicalIdOf,
+  nagFindings,
+  producerInvokeArns,
+  synth,
+} from './support.js';
 
 const OPTIONS = synth(
-  {
-    allowedOrigins: ['https://app.example.com'],
-    presignTtlSeconds: 30,
-    removalPolicy: 'destroy',
-    maxExpiresInSeconds: 86_400,
-    maxUsesLimit: 5,
-    publicBaseUrl: 'https://files.example.com',
-    apiLogLevel: 'ERROR',
-    stageName: 'v1',
-    throttlingRateLimit: 5,
-    throttlingBurstLimit: 10,
-    consumerThrottlingRateLimit: 20,
-    consumerThrottlingBurstLimit: 40,
-    allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'],
-    allowedVpcEndpoints: ['vpce-0123456789abcdef0'],
-    producerKeyPrefixes: { 'arn:aws:sts::111122223333:assumed-role/reports': 'reports/', '*': 'shared/' },
-    rateLimitPer5Min: 200,
-    logRetentionDays: 30,
-    alarmEmail: 'ops@example.com',
-    denialAlarmThreshold: 5,
-    requireMfa: true,
-  },
+  EVERY_OPTION_CONTEXT,
   // The widest template: CDK's CloudFormation validation (schemas, patterns) runs on it, as in `cdk synth`.
   { validateTemplates: true },
 );
 
-const EXISTING = synth({
-  existingBucketName: 'my-private-objects',
-  allowedCidrs: ['203.0.113.0/24'],
-  apiGatewayCloudWatchRole: false,
-});
+const EXISTING = synth(EXISTING_BUCKET_CONTEXT);
 
 describe.each([
   ['every option set', OPTIONS],
