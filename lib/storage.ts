@@ -17,8 +17,12 @@ export interface StorageProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Browser origins allowed to GET presigned URLs (S3 CORS). @default - no CORS rule */
   readonly allowedOrigins?: readonly string[];
-  /** Front this existing bucket instead of creating one. @default - a new bucket */
-  readonly existingBucketName?: string;
+  /**
+   * Front this bucket instead of creating one. The statements below are added to its policy when CDK can
+   * (a Bucket of this app); an imported bucket's policy cannot be changed, and a warning says so.
+   * @default - a new bucket, with an access-logs bucket
+   */
+  readonly bucket?: s3.IBucket;
   /** The presigned URLs' life; the bucket denies GETs signed longer ago than this. */
   readonly presignTtlSeconds: number;
   /** Expiry of the server access logs, in days. */
@@ -79,16 +83,9 @@ export class Storage extends Construct {
       removalPolicy,
     });
 
-    if (props.existingBucketName !== undefined) {
-      this.bucket = s3.Bucket.fromBucketName(this, 'Objects', props.existingBucketName);
-      // An imported bucket's policy cannot be changed from here (CDK would silently drop the statements).
-      const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
-      Annotations.of(this).addInfo(
-        `Fronting the existing bucket "${props.existingBucketName}": add the TLS-only and s3:signatureAge ` +
-          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements` +
-          (allowList === undefined ? '' : ', and the presigned-GET allow-list deny,') +
-          ' to its bucket policy yourself (docs/infrastructure.md, "Using an existing bucket").',
-      );
+    if (props.bucket !== undefined) {
+      this.bucket = props.bucket;
+      this.frontExistingBucket(props.bucket, props);
       return;
     }
 
@@ -125,52 +122,98 @@ export class Storage extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogsBucket,
       serverAccessLogsPrefix: 'objects/',
-      ...(allowedOrigins.length === 0
-        ? {}
-        : {
-            cors: [
-              {
-                // Only what a browser needs to download through a presigned GET.
-                allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-                allowedOrigins: [...allowedOrigins],
-                allowedHeaders: ['Range'],
-                exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type', 'ETag'],
-                maxAge: 600,
-              },
-            ],
-          }),
+      ...(allowedOrigins.length === 0 ? {} : { cors: [corsRule(allowedOrigins)] }),
       removalPolicy,
     });
 
-    // DESIGN invariant 6: a presigned GET is refused once its signature is older than the presign window,
-    // whatever expiry was written into the URL. Requests signed in headers are milliseconds old, so
-    // GenerateURL's HeadObject is unaffected.
-    bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGetsSignedLongerAgoThanThePresignWindow',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:GetObject'],
-        resources: [bucket.arnForObjects('*')],
-        conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
-      }),
-    );
-
-    // With an allow list, a presigned URL handed to an allowed consumer does not work from anywhere else
-    // for its life: WAF keeps other addresses off the API, and this keeps them off the object.
-    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
-    if (allowList !== undefined) {
-      bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyPresignedGetsFromOutsideTheAllowList',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['s3:GetObject'],
-          resources: [bucket.arnForObjects('*')],
-          conditions: allowList,
-        }),
-      );
-    }
+    addObjectPolicies(bucket, props);
     this.bucket = bucket;
   }
+
+  /**
+   * A bucket of the user's: the policy statements this service relies on, TLS-only included (the stack's
+   * own bucket has it from enforceSSL), and the CORS rule for allowedOrigins, where CDK can add them.
+   */
+  private frontExistingBucket(bucket: s3.IBucket, props: StorageProps): void {
+    const tlsOnly = new iam.PolicyStatement({
+      sid: 'DenyInsecureTransport',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:*'],
+      resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    // Both report false for an imported bucket: CDK cannot change its policy and drops the statements.
+    const tlsAdded = bucket.addToResourcePolicy(tlsOnly).statementAdded;
+    const added = addObjectPolicies(bucket, props) && tlsAdded;
+    const allowedOrigins = props.allowedOrigins ?? [];
+    // A Bucket of this app takes CORS rules; an imported one cannot (duck-typed: an app may hold two copies of aws-cdk-lib).
+    const cors = bucket as Partial<Pick<s3.Bucket, 'addCorsRule'>>;
+    const corsAdded = allowedOrigins.length === 0 || typeof cors.addCorsRule === 'function';
+    if (allowedOrigins.length > 0) cors.addCorsRule?.(corsRule(allowedOrigins));
+    if (added && corsAdded) return;
+    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
+    const missing = [
+      ...(added
+        ? []
+        : [
+            `the TLS-only and s3:signatureAge (> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms) deny statements` +
+              (allowList === undefined ? '' : ' and the presigned-GET allow-list deny') +
+              ' to its bucket policy',
+          ]),
+      ...(corsAdded ? [] : [`a CORS rule for ${allowedOrigins.join(', ')}`]),
+    ];
+    Annotations.of(this).addWarningV2(
+      EXISTING_BUCKET_WARNING,
+      `Fronting the existing bucket "${bucket.bucketName}", whose policy this app cannot change: add ` +
+        `${missing.join(', and ')} yourself (docs/infrastructure.md, "Using an existing bucket").`,
+    );
+  }
 }
+
+/** The id of the warning about an imported bucket, for `Annotations.of(…).acknowledgeWarning` once handled. */
+export const EXISTING_BUCKET_WARNING = 'presigned-url-nonce:existingBucketPolicy';
+
+/** Only what a browser needs to download through a presigned GET. */
+const corsRule = (allowedOrigins: readonly string[]): s3.CorsRule => ({
+  allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+  allowedOrigins: [...allowedOrigins],
+  allowedHeaders: ['Range'],
+  exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type', 'ETag'],
+  maxAge: 600,
+});
+
+/**
+ * The object bucket's deny statements; false when the bucket's policy cannot take them (an imported bucket).
+ *
+ * DESIGN invariant 6: a presigned GET is refused once its signature is older than the presign window,
+ * whatever expiry was written into the URL. Requests signed in headers are milliseconds old, so
+ * GenerateURL's HeadObject is unaffected. With an allow list, a presigned URL handed to an allowed consumer
+ * does not work from anywhere else for its life: WAF keeps other addresses off the API, and this keeps
+ * them off the object.
+ */
+const addObjectPolicies = (bucket: s3.IBucket, props: StorageProps): boolean => {
+  const signatureAge = bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGetsSignedLongerAgoThanThePresignWindow',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
+    }),
+  );
+  const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
+  if (allowList === undefined) return signatureAge.statementAdded;
+  const allowListDeny = bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyPresignedGetsFromOutsideTheAllowList',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: allowList,
+    }),
+  );
+  return signatureAge.statementAdded && allowListDeny.statementAdded;
+};

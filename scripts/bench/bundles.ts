@@ -55,7 +55,7 @@ export const buildBundles = (outdir: string): Record<FunctionKey, Bundle> => {
     const environment = stack.resolve(cfn.environment) as { variables?: unknown } | undefined;
     return { dir, entry, bytes: statSync(entry).size, environment: literalStrings(environment?.variables) };
   };
-  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, describe(stack.functions[key])])) as Record<
+  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, describe(stack.links.functions[key])])) as Record<
     FunctionKey,
     Bundle
   >;

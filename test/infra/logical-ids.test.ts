@@ -5,6 +5,12 @@
  * construct PresignedUrlNonce took over the stack's resources; it holds ids, types, output names and policy
  * documents only (test/infra/template-summary.ts), never the whole template.
  *
+ * One id does change under `cdk synth`, and only there: the CLI turns on path metadata, and CDK then hashes
+ * the RestApi's `aws:cdk:path` into the API Deployment's logical id, so the move under the construct gives
+ * the Deployment a new one. CDK gives it a new id on every change to the API by design: CloudFormation
+ * creates the new deployment, points the stage (whose id stays) at it and deletes the old one. These
+ * syntheses run without path metadata, where even that id is unchanged.
+ *
  * To change it on purpose (a resource really added, removed or renamed, and the upgrade path thought
  * through), regenerate it and review the diff:
  *   UPDATE_TEMPLATE_FIXTURE=1 npx vitest run --project infra test/infra/logical-ids.test.ts

@@ -52,7 +52,7 @@ describe('storage with allowedOrigins, presignTtlSeconds and removalPolicy from 
 
   it('follows presignTtlSeconds in the signature-age deny', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: logicalIdOf(stack.storage.bucket) },
+      Bucket: { Ref: logicalIdOf(stack.links.storage.bucket) },
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Condition: { NumericGreaterThan: { 's3:signatureAge': 30_000 } } }),
@@ -63,7 +63,7 @@ describe('storage with allowedOrigins, presignTtlSeconds and removalPolicy from 
 
   it('denies presigned GETs that come neither from allowedCidrs nor through allowedVpcEndpoints', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: logicalIdOf(stack.storage.bucket) },
+      Bucket: { Ref: logicalIdOf(stack.links.storage.bucket) },
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
@@ -115,10 +115,12 @@ describe('storage fronting an existing bucket', () => {
     });
   });
 
-  it("asks for the allow-list deny too, which it cannot add to that bucket's policy", () => {
-    Annotations.fromStack(EXISTING.stack).hasInfo(
+  it("warns that it cannot add the TLS-only, signature-age and allow-list denies to that bucket's policy", () => {
+    Annotations.fromStack(EXISTING.stack).hasWarning(
       '*',
-      Match.stringLikeRegexp('my-private-objects.*presigned-GET allow-list deny.*docs/infrastructure.md'),
+      Match.stringLikeRegexp(
+        'my-private-objects.*TLS-only and s3:signatureAge .*presigned-GET allow-list deny.*docs/infrastructure.md',
+      ),
     );
   });
 
@@ -134,7 +136,7 @@ describe('functions with limits, presignTtlSeconds and a public base URL from co
 
   it('passes them to the functions that read them', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: { 'Fn::GetAtt': [logicalIdOf(stack.functions.generateUrl.role), 'Arn'] },
+      Role: { 'Fn::GetAtt': [logicalIdOf(stack.links.functions.generateUrl.role), 'Arn'] },
       Environment: {
         Variables: Match.objectLike({
           MAX_EXPIRES_IN_SECONDS: '86400',
@@ -148,7 +150,7 @@ describe('functions with limits, presignTtlSeconds and a public base URL from co
       },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: { 'Fn::GetAtt': [logicalIdOf(stack.functions.accessObject.role), 'Arn'] },
+      Role: { 'Fn::GetAtt': [logicalIdOf(stack.links.functions.accessObject.role), 'Arn'] },
       Environment: { Variables: Match.objectLike({ PRESIGN_TTL_SECONDS: '30' }) },
     });
   });
@@ -287,7 +289,7 @@ describe('producer access with requireMfa', () => {
             Sid: 'InvokeProducerRoutes',
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
-            Resource: producerInvokeArns(logicalIdOf(stack.api.api), 'v1'),
+            Resource: producerInvokeArns(logicalIdOf(stack.links.api), 'v1'),
             Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
           },
         ],

@@ -30,9 +30,9 @@ describe('cdk synth', () => {
   const sourceMap = (target: NonceFunction) =>
     JSON.parse(readFileSync(join(bundleDir(target), 'index.mjs.map'), 'utf8')) as { sources: string[] };
   const cases = [
-    ['GenerateURL', 'generate-url', stack.functions.generateUrl],
-    ['ValidateNonce', 'validate-nonce', stack.functions.validateNonce],
-    ['AccessObject', 'access-object', stack.functions.accessObject],
+    ['GenerateURL', 'generate-url', stack.links.functions.generateUrl],
+    ['ValidateNonce', 'validate-nonce', stack.links.functions.validateNonce],
+    ['AccessObject', 'access-object', stack.links.functions.accessObject],
   ] as const;
 
   it('passes cdk-nag: an empty validation report', () => {
@@ -76,10 +76,12 @@ describe('cdk synth', () => {
 
   it('keeps the S3 client out of AccessObject, which presigns without it, and S3 out of ValidateNonce', () => {
     const sources = (target: NonceFunction) => sourceMap(target).sources.join('\n');
-    expect(sources(stack.functions.accessObject)).toContain('node_modules/@aws-sdk/s3-request-presigner/');
-    expect(sources(stack.functions.accessObject)).not.toContain('node_modules/@aws-sdk/client-s3/');
-    expect(sources(stack.functions.validateNonce)).not.toMatch(/client-s3|s3-request-presigner|node_modules\/zod\//);
-    expect(sources(stack.functions.generateUrl)).toContain('node_modules/@aws-sdk/client-s3/');
+    expect(sources(stack.links.functions.accessObject)).toContain('node_modules/@aws-sdk/s3-request-presigner/');
+    expect(sources(stack.links.functions.accessObject)).not.toContain('node_modules/@aws-sdk/client-s3/');
+    expect(sources(stack.links.functions.validateNonce)).not.toMatch(
+      /client-s3|s3-request-presigner|node_modules\/zod\//,
+    );
+    expect(sources(stack.links.functions.generateUrl)).toContain('node_modules/@aws-sdk/client-s3/');
   });
 
   it.each(cases)('builds a %s bundle that loads as an ES module and exports handler', async (_name, _file, target) => {
