@@ -9,6 +9,7 @@ import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 
@@ -70,6 +71,10 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
+    // Server access logs reach the logs bucket through its bucket policy, never an ACL: ACLs are disabled on
+    // both buckets (DESIGN invariant 10). Set here, for this construct's buckets only, so that it holds in an
+    // app whose cdk.json predates the flag; CDK would otherwise fall back to the LogDeliveryWrite ACL and refuse.
+    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.table = new dynamodb.Table(this, 'Nonces', {

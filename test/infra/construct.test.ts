@@ -3,7 +3,7 @@
  * of the app's own, an alarm topic of its own, grantProduce, two constructs in one stack, and what it
  * exposes. test/e2e/package.test.ts does the same from the packed tarball, in an app of its own.
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { type ApiLogLevel, OptionError } from '../../lib/options.js';
 import { PresignedUrlNonce, type PresignedUrlNonceProps } from '../../lib/presigned-url-nonce.js';
 import { PresignedUrlNonceStack } from '../../lib/presigned-url-nonce-stack.js';
+import { EXISTING_BUCKET_WARNING } from '../../lib/storage.js';
 import { logicalIdOf, nagFindings, testApp } from './support.js';
 
 const errorOf = (build: () => unknown): OptionError => {
@@ -169,6 +170,19 @@ describe('fronting an imported bucket', () => {
   });
 });
 
+describe('the imported-bucket warning, acknowledged once the statements are added by hand', () => {
+  const stack = new Stack(testApp(), 'App');
+  new PresignedUrlNonce(stack, 'Links', { bucket: s3.Bucket.fromBucketName(stack, 'Imported', 'my-private-objects') });
+  CoreAnnotations.of(stack).acknowledgeWarning(
+    EXISTING_BUCKET_WARNING,
+    'Statements added to the bucket policy by hand.',
+  );
+
+  it('is gone', () => {
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
 describe('namePrefix', () => {
   it('defaults to the stack name; two constructs in one stack need their own', () => {
     const stack = new Stack(testApp(), 'App');
@@ -191,5 +205,34 @@ describe('namePrefix', () => {
     expect(() => new PresignedUrlNonce(new Stack(testApp(), 'App'), 'Links', { namePrefix: 'a_b' })).toThrow(
       /"namePrefix": expected a letter, then letters, digits or hyphens/,
     );
+  });
+});
+
+describe('in an app without feature flags (a cdk.json older than them), with buckets of its own', () => {
+  // No context but the one that skips bundling: every flag at CDK 2's original behaviour.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Old');
+  const links = new PresignedUrlNonce(stack, 'Links');
+  const template = Template.fromStack(stack);
+
+  it('delivers the access logs through the logs bucket policy, ACLs staying disabled', () => {
+    const logs = links.storage.accessLogsBucket;
+    if (logs === undefined) throw new Error('expected an access-logs bucket');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalIdOf(logs) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' }),
+        ]),
+      },
+    });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.AccessControl).toBeUndefined();
+      expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+  });
+
+  it('passes cdk-nag', () => {
+    expect(nagFindings(app)).toEqual([]);
   });
 });
