@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -175,6 +174,14 @@ describe('the tarball', () => {
       return found[0][1].Properties;
     };
 
+    it('holds nothing but the package and the linked peers, cdk-nag and tsc: no esbuild, no tsx', async () => {
+      const installed = (await readdir(join(app.dir, 'node_modules'))).sort();
+
+      expect(installed).toEqual([...LINKED_PACKAGES, 'presigned-url-nonce'].sort());
+      expect(installed).not.toContain('esbuild');
+      expect(installed).not.toContain('tsx');
+    });
+
     it('type-checks with tsc and synthesizes, cdk-nag reporting nothing unacknowledged', async () => {
       expect(synthesized.stderr).not.toMatch(/AwsSolutions-|Error/);
       expect(synthesized.code).toBe(0);
@@ -214,9 +221,6 @@ describe('the tarball', () => {
           expect(copied.equals(prebuilt)).toBe(true);
         }
         expect(fn.Handler).toBe('index.handler');
-        for (const absent of ['esbuild', 'tsx', '@esbuild'])
-          expect(existsSync(join(app.dir, 'node_modules', absent))).toBe(false);
-        expect([...LINKED_PACKAGES].sort()).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs', 'typescript']);
       },
     );
 
