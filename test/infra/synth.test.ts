@@ -9,12 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app.js';
-import { LAZY_CREDENTIAL_PROVIDERS, type NonceFunction } from '../../lib/functions.js';
+import { HANDLER_FILES, type HandlerName, LAZY_CREDENTIAL_PROVIDERS, type NonceFunction } from '../../lib/functions.js';
+import { buildHandlerBundles } from '../../scripts/build-package.js';
 import { CDK_JSON, logicalIdOf } from './support.js';
 
 // Outside the repository: no node_modules above a bundle, so importing it proves it needs none.
 const outdir = mkdtempSync(join(tmpdir(), 'infra-synth-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const packageOut = mkdtempSync(join(tmpdir(), 'infra-package-'));
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+  rmSync(packageOut, { recursive: true, force: true });
+});
 
 describe('cdk synth', () => {
   const { app, stack } = createApp({ outdir, context: CDK_JSON.context, builtinCloudFormationValidation: false });
@@ -82,6 +87,16 @@ describe('cdk synth', () => {
       /client-s3|s3-request-presigner|node_modules\/zod\//,
     );
     expect(sources(stack.links.functions.generateUrl)).toContain('node_modules/@aws-sdk/client-s3/');
+  });
+
+  it("gives the package's prebuilt bundles (npm run build) the very bytes of these", async () => {
+    const prebuilt = await buildHandlerBundles(packageOut);
+
+    for (const name of Object.keys(HANDLER_FILES) as HandlerName[]) {
+      const synthesized = readFileSync(join(bundleDir(stack.links.functions[name]), 'index.mjs'));
+      expect(synthesized.length, name).toBeGreaterThan(100_000);
+      expect(readFileSync(join(prebuilt[name], 'index.mjs')).equals(synthesized), name).toBe(true);
+    }
   });
 
   it.each(cases)('builds a %s bundle that loads as an ES module and exports handler', async (_name, _file, target) => {
