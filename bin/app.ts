@@ -4,14 +4,14 @@
  * unknown context option exits 1 first, before anything is synthesized.
  */
 import { createApp } from '../lib/app.js';
-import { ContextError } from '../lib/context.js';
 import { UnknownContextOptionError } from '../lib/context-options.js';
+import { OptionError } from '../lib/options.js';
 
 try {
   createApp();
 } catch (error: unknown) {
   // A bad option is the user's to fix: one sentence, not a stack trace (the CDK CLI adds its own line).
-  if (!(error instanceof ContextError || error instanceof UnknownContextOptionError)) throw error;
+  if (!(error instanceof OptionError || error instanceof UnknownContextOptionError)) throw error;
   process.stderr.write(`error: ${error.message}\n`);
   process.exit(1);
 }

@@ -4,14 +4,14 @@
  * never hold the query string (the nonce travels there), execution logs without data tracing, stage
  * throttling, and no X-Ray on the stage.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ApiLogLevel } from './context.js';
 import type { NonceFunction, NonceFunctions } from './functions.js';
 import { GATEWAY_RESPONSES, type GatewayResponseSpec } from './gateway-responses.js';
 import { acknowledge } from './nag.js';
+import type { ApiLogLevel } from './options.js';
 
 /** A route a producer may call with SigV4; the producer policy grants exactly these. */
 export interface ProducerRoute {
@@ -138,6 +138,8 @@ export interface NonceApiProps {
    * @default true
    */
   readonly manageCloudWatchRole?: boolean;
+  /** The REST API is named `<namePrefix>-api`. */
+  readonly namePrefix: string;
 }
 
 export class NonceApi extends Construct {
@@ -166,7 +168,7 @@ export class NonceApi extends Construct {
     const loggingLevel =
       props.apiLogLevel === 'ERROR' ? apigateway.MethodLoggingLevel.ERROR : apigateway.MethodLoggingLevel.OFF;
     this.api = new apigateway.RestApi(this, 'RestApi', {
-      restApiName: `${Stack.of(this).stackName}-api`,
+      restApiName: `${props.namePrefix}-api`,
       description: 'presigned-url-nonce: one-time, expiring, revocable access to private S3 objects',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: manageCloudWatchRole,

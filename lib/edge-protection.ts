@@ -24,6 +24,8 @@ export interface EdgeProtectionProps {
   readonly logRetention: logs.RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** Prefix of the web ACL's name, its metric names and its log group's name (all unique in a region). */
+  readonly namePrefix: string;
 }
 
 const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
@@ -98,7 +100,7 @@ export class EdgeProtection extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const prefix = stack.stackName;
+    const prefix = props.namePrefix;
     this.metricNames = { webAcl: `${prefix}-web-acl`, rateLimit: `${prefix}-rate-limit-per-ip` };
     this.webAclName = `${prefix}-api`;
 

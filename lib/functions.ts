@@ -15,21 +15,47 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, iam5ResourceFinding } from './nag.js';
 
-const handlerEntry = (name: string): string => fileURLToPath(new URL(`../lambda/handlers/${name}.ts`, import.meta.url));
+/** The handler modules' file names: lambda/handlers/<name>.ts, and dist/lambda/<name>/index.mjs in the package. */
+export const HANDLER_FILES = {
+  generateUrl: 'generate-url',
+  validateNonce: 'validate-nonce',
+  accessObject: 'access-object',
+  nonceStatus: 'nonce-status',
+  revokeNonce: 'revoke-nonce',
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_FILES;
+
+const byHandler = <T>(value: (file: string) => T): Record<HandlerName, T> =>
+  Object.fromEntries(Object.entries(HANDLER_FILES).map(([name, file]) => [name, value(file)])) as Record<
+    HandlerName,
+    T
+  >;
 
 /**
  * The deployed entry files: the very modules local mode loads (a test asserts it). lib/ names them and
  * never imports them: the CDK app must not load runtime code, and the runtime must not load CDK.
  */
-export const HANDLER_ENTRIES = {
-  generateUrl: handlerEntry('generate-url'),
-  validateNonce: handlerEntry('validate-nonce'),
-  accessObject: handlerEntry('access-object'),
-  nonceStatus: handlerEntry('nonce-status'),
-  revokeNonce: handlerEntry('revoke-nonce'),
-} as const;
+export const HANDLER_ENTRIES = byHandler((file) =>
+  fileURLToPath(new URL(`../lambda/handlers/${file}.ts`, import.meta.url)),
+);
 
-export type HandlerName = keyof typeof HANDLER_ENTRIES;
+/**
+ * Set to true by the package build (scripts/build-package.ts, an esbuild `define`) when it compiles the
+ * construct into dist/cdk.js. The functions then use the bundles the same build wrote to dist/lambda/,
+ * so an app that installs the package synthesizes without esbuild, tsx or our TypeScript sources. From
+ * source (this repository's `cdk synth`, the tests) it is undefined and NodejsFunction bundles.
+ */
+declare const PRESIGNED_URL_NONCE_PREBUILT_HANDLERS: boolean | undefined;
+
+/** The directory of a prebuilt bundle, beside the compiled construct (dist/cdk.js → dist/lambda/<name>). */
+export const PREBUILT_HANDLER_DIRS = byHandler((file) => `lambda/${file}`);
+
+/** A handler's prebuilt bundle when the construct runs from the package; undefined from source. */
+const prebuiltCode = (name: HandlerName): lambda.Code | undefined =>
+  typeof PRESIGNED_URL_NONCE_PREBUILT_HANDLERS !== 'undefined' && PRESIGNED_URL_NONCE_PREBUILT_HANDLERS
+    ? lambda.Code.fromAsset(fileURLToPath(new URL(`./${PREBUILT_HANDLER_DIRS[name]}`, import.meta.url)))
+    : undefined;
 
 /** The newest Node.js runtime aws-cdk-lib offers; cdk-nag's AwsSolutions-L1 checks it stays so. */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -53,8 +79,10 @@ export const LAZY_CREDENTIAL_PROVIDERS = [
 ] as const;
 
 /**
- * How every function is bundled, as `cdk synth` runs esbuild (locally). The bench builds the same handlers
- * with this configuration and `@aws-sdk/*` external, to measure what bundling the SDK changes.
+ * How every function is bundled, as `cdk synth` runs esbuild (locally). The package build writes its
+ * prebuilt bundles through the same NonceFunction, so with these options too (scripts/build-package.ts).
+ * The bench builds the same handlers with this configuration and `@aws-sdk/*` external, to measure what
+ * bundling the SDK changes.
  */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -86,6 +114,7 @@ export const BUNDLING: BundlingOptions = {
  * on the first upload redemption. Inside the bundle, even behind that import(), the S3 client's code would
  * be read and parsed by every cold start, downloads' too (about 200 KB): so it is a file of its own, built
  * into the same asset with the same options, which lambda/handlers/access-object.ts imports by this name.
+ * The package's prebuilt AccessObject asset holds it too (scripts/build-package.ts moves whole assets).
  */
 export const UPLOAD_PRESIGNER_FILE = 's3-upload-presigner.mjs';
 const UPLOAD_PRESIGNER_ENTRY = fileURLToPath(new URL('../lambda/adapters/s3-upload-presigner.ts', import.meta.url));
@@ -117,8 +146,8 @@ export const ACCESS_OBJECT_BUNDLING: BundlingOptions = {
 };
 
 export interface NonceFunctionProps {
-  /** The handler module (one of HANDLER_ENTRIES). */
-  readonly entry: string;
+  /** The handler module (lambda/handlers/, or its prebuilt bundle in the package). */
+  readonly handler: HandlerName;
   readonly description: string;
   /** Retention of the function's log group. */
   readonly logRetention: logs.RetentionDays;
@@ -135,11 +164,12 @@ export interface NonceFunctionProps {
 }
 
 /**
- * A NodejsFunction with the project's fixed defaults, its own log group with retention, and its own role
+ * A function with the project's fixed defaults (a NodejsFunction from source, the same settings on the
+ * prebuilt bundle in the package), its own log group with retention, and its own role
  * that holds nothing but the right to write to that log group (no AWSLambdaBasicExecutionRole).
  */
 export class NonceFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -158,11 +188,8 @@ export class NonceFunction extends Construct {
     // CreateLogStream and PutLogEvents on this function's log group only.
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    const options: lambda.FunctionOptions = {
       description: props.description,
-      runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       // Above the AWS clients' worst case (3 attempts of 1 s connect + 3 s request, with backoff), so a
@@ -180,8 +207,19 @@ export class NonceFunction extends Construct {
         // log errors by name only and never a stack. The maps ship in the asset, to map a trace offline.
         ...props.environment,
       },
-      bundling: props.bundling ?? BUNDLING,
-    });
+    };
+    const code = prebuiltCode(props.handler);
+    // NodejsFunction names the bundle index.mjs and the handler index.handler, as the prebuilt bundles are.
+    this.function =
+      code === undefined
+        ? new NodejsFunction(this, 'Function', {
+            ...options,
+            entry: HANDLER_ENTRIES[props.handler],
+            handler: 'handler',
+            runtime: RUNTIME,
+            bundling: props.bundling ?? BUNDLING,
+          })
+        : new lambda.Function(this, 'Function', { ...options, code, handler: 'index.handler', runtime: RUNTIME });
 
     // X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions: "*" is the only
     // resource IAM accepts for them. Tracing.ACTIVE adds exactly that statement to this role's policy.
@@ -277,7 +315,7 @@ export class NonceFunctions extends Construct {
 
     this.generateUrl = new NonceFunction(this, 'GenerateUrl', {
       ...common,
-      entry: HANDLER_ENTRIES.generateUrl,
+      handler: 'generateUrl',
       description: 'POST /generate-url: checks the object exists, stores the hash of a new nonce',
       environment: {
         MAX_EXPIRES_IN_SECONDS: String(props.maxExpiresInSeconds),
@@ -293,14 +331,14 @@ export class NonceFunctions extends Construct {
 
     this.validateNonce = new NonceFunction(this, 'ValidateNonce', {
       ...common,
-      entry: HANDLER_ENTRIES.validateNonce,
+      handler: 'validateNonce',
       description: 'REQUEST authorizer of GET and POST /access-object: reads the nonce item, allows or denies',
     });
     bindTable(this.validateNonce, props.table, 'dynamodb:GetItem');
 
     this.accessObject = new NonceFunction(this, 'AccessObject', {
       ...common,
-      entry: HANDLER_ENTRIES.accessObject,
+      handler: 'accessObject',
       bundling: ACCESS_OBJECT_BUNDLING,
       description:
         'GET and POST /access-object: consumes a use atomically (a confirm nonce only on POST), then answers with a short-lived presigned GET',
@@ -318,14 +356,14 @@ export class NonceFunctions extends Construct {
 
     this.nonceStatus = new NonceFunction(this, 'NonceStatus', {
       ...common,
-      entry: HANDLER_ENTRIES.nonceStatus,
+      handler: 'nonceStatus',
       description: "GET /nonces/{nonceId}: a live nonce's key, expiry and uses, for its creator only",
     });
     bindTable(this.nonceStatus, props.table, 'dynamodb:GetItem');
 
     this.revokeNonce = new NonceFunction(this, 'RevokeNonce', {
       ...common,
-      entry: HANDLER_ENTRIES.revokeNonce,
+      handler: 'revokeNonce',
       description: 'DELETE /nonces/{nonceId}: deletes a live nonce, for its creator only',
     });
     bindTable(this.revokeNonce, props.table, 'dynamodb:DeleteItem');

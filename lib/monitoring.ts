@@ -4,7 +4,7 @@
  * The alarm topic is encrypted with a customer managed key: CloudWatch cannot publish to a topic encrypted
  * with the AWS managed `aws/sns` key, because that key's policy cannot grant CloudWatch anything.
  */
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -41,56 +41,24 @@ export interface MonitoringProps {
   readonly denialAlarmThreshold: number;
   /** @default - no subscription */
   readonly alarmEmail?: string;
+  /** Notify this topic instead of one of our own (then no topic, key or subscription is created). @default - a new topic */
+  readonly topic?: sns.ITopic;
+  /** Prefix of the names it gives (the topic's display name, the key's description, the saved query). */
+  readonly namePrefix: string;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
 export class Monitoring extends Construct {
-  public readonly topic: sns.Topic;
+  public readonly topic: sns.ITopic;
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly nonceHistoryQuery: logs.QueryDefinition;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const prefix = Stack.of(this).stackName;
-
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: `${prefix}: encrypts the alarm topic`,
-      enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    // What CloudWatch needs to publish to a topic encrypted with this key (in a key policy "*" is this key).
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-      }),
-    );
-    this.topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `${prefix} alarms`,
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: say explicitly that
-    // CloudWatch may publish, and only for this account's alarms.
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowThisAccountsAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        },
-      }),
-    );
-    if (props.alarmEmail !== undefined) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    }
+    const prefix = props.namePrefix;
+    this.topic = props.topic ?? this.alarmTopic(prefix, props);
 
     const denied = (reason: string) =>
       new cloudwatch.Metric({
@@ -218,6 +186,47 @@ export class Monitoring extends Construct {
       }),
       logGroups: [props.accessLogGroup, ...Object.values(props.functions).map((target) => target.logGroup)],
     });
+  }
+
+  /** The alarm topic, encrypted with a key of its own that CloudWatch may use. */
+  private alarmTopic(prefix: string, props: MonitoringProps): sns.Topic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: `${prefix}: encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // What CloudWatch needs to publish to a topic encrypted with this key (in a key policy "*" is this key).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${prefix} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: say explicitly that
+    // CloudWatch may publish, and only for this account's alarms.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+    if (props.alarmEmail !== undefined) {
+      topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+    return topic;
   }
 
   private alarm(

@@ -1,6 +1,7 @@
 /**
  * What a producer application needs: a customer managed policy that allows `execute-api:Invoke` on the
- * producer routes of this API's stage and on nothing else. Attach it to the producer's role or user.
+ * producer routes of this API's stage and on nothing else. Attach it to the producer's role or user
+ * (`grant`, or the stack output ProducerPolicyArn).
  */
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -42,6 +43,23 @@ export class ProducerAccess extends Construct {
         this.policy.node.findChild('Resource'),
         iam5ResourceFinding(this, arnOf(route)),
         `The "*" of ${route.method} ${route.path} stands for the {nonceId} path segment, chosen at run time; the method and the stage are fixed, and the handler answers 404 for any nonce the caller did not create.`,
+      );
+    }
+  }
+
+  /**
+   * Attaches the producer policy to the grantee's role, user or group (a function's or a task's role
+   * included), so that the one acknowledged policy is what every producer holds: no statement is copied
+   * into the grantee's own policy, where its `/nonces/*` resource would be a new cdk-nag finding.
+   */
+  public grant(grantee: iam.IGrantable): void {
+    const principal: object = grantee.grantPrincipal;
+    if ('roleArn' in principal) this.policy.attachToRole(principal as iam.IRole);
+    else if ('userArn' in principal) this.policy.attachToUser(principal as iam.IUser);
+    else if ('groupArn' in principal) this.policy.attachToGroup(principal as iam.IGroup);
+    else {
+      throw new Error(
+        'grantProduce needs an IAM role, user or group (or something whose grantPrincipal is one): the producer policy is attached to it.',
       );
     }
   }

@@ -9,6 +9,7 @@ import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 
@@ -17,8 +18,12 @@ export interface StorageProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Browser origins allowed to GET presigned URLs (S3 CORS). @default - no CORS rule */
   readonly allowedOrigins?: readonly string[];
-  /** Front this existing bucket instead of creating one. @default - a new bucket */
-  readonly existingBucketName?: string;
+  /**
+   * Front this bucket instead of creating one. The statements below are added to its policy when CDK can
+   * (a Bucket of this app); an imported bucket's policy cannot be changed, and a warning says so.
+   * @default - a new bucket, with an access-logs bucket
+   */
+  readonly bucket?: s3.IBucket;
   /** The presigned URLs' life; the bucket denies GETs signed longer ago than this. */
   readonly presignTtlSeconds: number;
   /** Expiry of the server access logs, in days. */
@@ -46,8 +51,7 @@ export const signatureAgeLimitMs = (presignTtlSeconds: number): number => presig
 
 /**
  * The condition of the deny that keeps presigned GETs (`s3:authType` REST-QUERY-STRING), or presigned
- * POST uploads (`POST`), to the allow list,
- * or undefined without one. Conditions of one statement must all hold, so the deny applies when the request
+ * POST uploads (`POST`), to the allow list, or undefined without one. Conditions of one statement must all hold, so the deny applies when the request
  * is presigned AND its public address is outside `cidrs` AND it did not come through one of `endpoints`. A
  * request through a VPC endpoint has no `aws:SourceIp`, and a request from the internet no
  * `aws:SourceVpce`; a negated operator (NotIpAddress, StringNotEquals) is true for an absent key, so each
@@ -67,38 +71,6 @@ export const presignedAllowListCondition = (
 };
 
 export class Storage extends Construct {
-  /**
-   * The upload prefix's two denies. AWS documents s3:signatureAge for presigned POSTs as well as presigned
-   * URLs (docs/aws-behaviour.md): a POST policy signed longer ago than the presign window is refused,
-   * whatever expiration it states. With an allow list, presigned POSTs (`s3:authType` POST) come only from
-   * it, as presigned GETs do. Header-signed PutObject (a producer's `aws s3 cp`) is neither: it is
-   * milliseconds old and not POST.
-   */
-  private denyStaleAndForeignUploads(bucket: s3.Bucket, props: StorageProps, prefix: string): void {
-    bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyUploadsSignedLongerAgoThanThePresignWindow',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${prefix}*`)],
-        conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
-      }),
-    );
-    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? [], 'POST');
-    if (allowList === undefined) return;
-    bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyPresignedUploadsFromOutsideTheAllowList',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${prefix}*`)],
-        conditions: allowList,
-      }),
-    );
-  }
-
   public readonly table: dynamodb.Table;
   public readonly bucket: s3.IBucket;
   /** Undefined when the stack fronts an existing bucket (its logging is the owner's business). */
@@ -106,6 +78,10 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
+    // Server access logs reach the logs bucket through its bucket policy, never an ACL: ACLs are disabled on
+    // both buckets (DESIGN invariant 10). Set here, for this construct's buckets only, so that it holds in an
+    // app whose cdk.json predates the flag; CDK would otherwise fall back to the LogDeliveryWrite ACL and refuse.
+    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.table = new dynamodb.Table(this, 'Nonces', {
@@ -119,22 +95,9 @@ export class Storage extends Construct {
       removalPolicy,
     });
 
-    if (props.existingBucketName !== undefined) {
-      this.bucket = s3.Bucket.fromBucketName(this, 'Objects', props.existingBucketName);
-      // An imported bucket's policy cannot be changed from here (CDK would silently drop the statements).
-      const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
-      const uploads =
-        props.uploadKeyPrefix === undefined ? '' : ` (for s3:PutObject under "${props.uploadKeyPrefix}" too)`;
-      Annotations.of(this).addInfo(
-        `Fronting the existing bucket "${props.existingBucketName}": add the TLS-only and s3:signatureAge ` +
-          `(> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms${uploads}) deny statements` +
-          (allowList === undefined
-            ? ''
-            : props.uploadKeyPrefix === undefined
-              ? ', and the presigned-GET allow-list deny,'
-              : ', and the presigned-GET and POST-upload allow-list denies,') +
-          ' to its bucket policy yourself (docs/infrastructure.md, "Using an existing bucket").',
-      );
+    if (props.bucket !== undefined) {
+      this.bucket = props.bucket;
+      this.frontExistingBucket(props.bucket, props);
       return;
     }
 
@@ -171,58 +134,146 @@ export class Storage extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogsBucket,
       serverAccessLogsPrefix: 'objects/',
-      ...(allowedOrigins.length === 0
-        ? {}
-        : {
-            cors: [
-              {
-                // Only what a browser needs to download through a presigned GET, and, with uploads, to
-                // send a presigned POST's form and read S3's answer (a multipart form needs no preflight).
-                allowedMethods: [
-                  s3.HttpMethods.GET,
-                  s3.HttpMethods.HEAD,
-                  ...(props.uploadKeyPrefix === undefined ? [] : [s3.HttpMethods.POST]),
-                ],
-                allowedOrigins: [...allowedOrigins],
-                allowedHeaders: ['Range'],
-                exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type', 'ETag'],
-                maxAge: 600,
-              },
-            ],
-          }),
+      ...(allowedOrigins.length === 0 ? {} : { cors: [corsRule(allowedOrigins, props.uploadKeyPrefix)] }),
       removalPolicy,
     });
 
-    // DESIGN invariant 6: a presigned GET is refused once its signature is older than the presign window,
-    // whatever expiry was written into the URL. Requests signed in headers are milliseconds old, so
-    // GenerateURL's HeadObject is unaffected.
+    addObjectPolicies(bucket, props);
+    this.bucket = bucket;
+  }
+
+  /**
+   * A bucket of the user's: the policy statements this service relies on, TLS-only included (the stack's
+   * own bucket has it from enforceSSL), and the CORS rule for allowedOrigins, where CDK can add them.
+   */
+  private frontExistingBucket(bucket: s3.IBucket, props: StorageProps): void {
+    const tlsOnly = new iam.PolicyStatement({
+      sid: 'DenyInsecureTransport',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:*'],
+      resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    // Both report false for an imported bucket: CDK cannot change its policy and drops the statements.
+    const tlsAdded = bucket.addToResourcePolicy(tlsOnly).statementAdded;
+    const added = addObjectPolicies(bucket, props) && tlsAdded;
+    const allowedOrigins = props.allowedOrigins ?? [];
+    // A Bucket of this app takes CORS rules; an imported one cannot (duck-typed: an app may hold two copies of aws-cdk-lib).
+    const cors = bucket as Partial<Pick<s3.Bucket, 'addCorsRule'>>;
+    const corsAdded = allowedOrigins.length === 0 || typeof cors.addCorsRule === 'function';
+    if (allowedOrigins.length > 0) cors.addCorsRule?.(corsRule(allowedOrigins, props.uploadKeyPrefix));
+    if (added && corsAdded) return;
+    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
+    const uploads =
+      props.uploadKeyPrefix === undefined ? '' : `, for s3:PutObject under "${props.uploadKeyPrefix}" too`;
+    const allowListDenies =
+      props.uploadKeyPrefix === undefined
+        ? ' and the presigned-GET allow-list deny'
+        : ' and the presigned-GET and POST-upload allow-list denies';
+    const missing = [
+      ...(added
+        ? []
+        : [
+            `the TLS-only and s3:signatureAge (> ${signatureAgeLimitMs(props.presignTtlSeconds)} ms${uploads}) deny statements` +
+              (allowList === undefined ? '' : allowListDenies) +
+              ' to its bucket policy',
+          ]),
+      ...(corsAdded ? [] : [`a CORS rule for ${allowedOrigins.join(', ')}`]),
+    ];
+    Annotations.of(this).addWarningV2(
+      EXISTING_BUCKET_WARNING,
+      `Fronting the existing bucket "${bucket.bucketName}", whose policy this app cannot change: add ` +
+        `${missing.join(', and ')} yourself (docs/infrastructure.md, "Using an existing bucket").`,
+    );
+  }
+}
+
+/** The id of the warning about an imported bucket, for `Annotations.of(…).acknowledgeWarning` once handled. */
+export const EXISTING_BUCKET_WARNING = 'presigned-url-nonce:existingBucketPolicy';
+
+/**
+ * Only what a browser needs to download through a presigned GET, and, with uploads, to send a presigned
+ * POST's form and read S3's answer (a multipart form needs no preflight).
+ */
+const corsRule = (allowedOrigins: readonly string[], uploadKeyPrefix: string | undefined): s3.CorsRule => ({
+  allowedMethods: [
+    s3.HttpMethods.GET,
+    s3.HttpMethods.HEAD,
+    ...(uploadKeyPrefix === undefined ? [] : [s3.HttpMethods.POST]),
+  ],
+  allowedOrigins: [...allowedOrigins],
+  allowedHeaders: ['Range'],
+  exposedHeaders: ['Content-Disposition', 'Content-Length', 'Content-Type', 'ETag'],
+  maxAge: 600,
+});
+
+/**
+ * The object bucket's deny statements; false when the bucket's policy cannot take them (an imported bucket).
+ *
+ * DESIGN invariant 6: a presigned GET is refused once its signature is older than the presign window,
+ * whatever expiry was written into the URL. Requests signed in headers are milliseconds old, so
+ * GenerateURL's HeadObject is unaffected. With an allow list, a presigned URL handed to an allowed consumer
+ * does not work from anywhere else for its life: WAF keeps other addresses off the API, and this keeps
+ * them off the object.
+ */
+const addObjectPolicies = (bucket: s3.IBucket, props: StorageProps): boolean => {
+  const signatureAge = bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGetsSignedLongerAgoThanThePresignWindow',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
+    }),
+  );
+  const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
+  const allowListAdded =
+    allowList === undefined ||
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'DenyGetsSignedLongerAgoThanThePresignWindow',
+        sid: 'DenyPresignedGetsFromOutsideTheAllowList',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:GetObject'],
         resources: [bucket.arnForObjects('*')],
-        conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
+        conditions: allowList,
       }),
-    );
+    ).statementAdded;
+  const uploadsAdded = props.uploadKeyPrefix === undefined || addUploadPolicies(bucket, props, props.uploadKeyPrefix);
+  return signatureAge.statementAdded && allowListAdded && uploadsAdded;
+};
 
-    // With an allow list, a presigned URL handed to an allowed consumer does not work from anywhere else
-    // for its life: WAF keeps other addresses off the API, and this keeps them off the object.
-    const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? []);
-    if (allowList !== undefined) {
-      bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyPresignedGetsFromOutsideTheAllowList',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['s3:GetObject'],
-          resources: [bucket.arnForObjects('*')],
-          conditions: allowList,
-        }),
-      );
-    }
-    if (props.uploadKeyPrefix !== undefined) this.denyStaleAndForeignUploads(bucket, props, props.uploadKeyPrefix);
-    this.bucket = bucket;
-  }
-}
+/**
+ * The upload prefix's two denies. AWS documents s3:signatureAge for presigned POSTs as well as presigned
+ * URLs (docs/aws-behaviour.md): a POST policy signed longer ago than the presign window is refused,
+ * whatever expiration it states. With an allow list, presigned POSTs (`s3:authType` POST) come only from
+ * it, as presigned GETs do. Header-signed PutObject (a producer's `aws s3 cp`) is neither: it is
+ * milliseconds old and not POST. False when the bucket's policy cannot take them.
+ */
+const addUploadPolicies = (bucket: s3.IBucket, props: StorageProps, prefix: string): boolean => {
+  const stale = bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyUploadsSignedLongerAgoThanThePresignWindow',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+      conditions: { NumericGreaterThan: { 's3:signatureAge': signatureAgeLimitMs(props.presignTtlSeconds) } },
+    }),
+  );
+  const allowList = presignedAllowListCondition(props.allowedCidrs ?? [], props.allowedVpcEndpoints ?? [], 'POST');
+  if (allowList === undefined) return stale.statementAdded;
+  const foreign = bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyPresignedUploadsFromOutsideTheAllowList',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+      conditions: allowList,
+    }),
+  );
+  return stale.statementAdded && foreign.statementAdded;
+};

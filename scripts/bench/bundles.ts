@@ -7,10 +7,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Architecture, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { createApp } from '../../lib/app.js';
 import { BUNDLING, HANDLER_ENTRIES, type NonceFunction, RUNTIME } from '../../lib/functions.js';
+import { assetDirOf } from '../lambda-assets.js';
 
 export const FUNCTION_KEYS = ['generateUrl', 'validateNonce', 'accessObject', 'nonceStatus', 'revokeNonce'] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
@@ -37,11 +38,8 @@ const literalStrings = (values: unknown): Record<string, string> =>
     ),
   );
 
-const assetOf = (stack: Stack, fn: NodejsFunction, outdir: string): { dir: string; entry: string } => {
-  const cfn = fn.node.defaultChild as CfnFunction;
-  const code = stack.resolve(cfn.code) as { s3Key?: unknown };
-  if (typeof code.s3Key !== 'string') throw new Error(`${fn.node.path}: no asset key in the template`);
-  const dir = join(outdir, `asset.${code.s3Key.replace(/\.zip$/, '')}`);
+const assetOf = (fn: LambdaFunction, outdir: string): { dir: string; entry: string } => {
+  const dir = assetDirOf(fn, outdir);
   return { dir, entry: join(dir, 'index.mjs') };
 };
 
@@ -50,12 +48,12 @@ export const buildBundles = (outdir: string): Record<FunctionKey, Bundle> => {
   const { app, stack } = createApp({ outdir, context: CDK_CONTEXT, builtinCloudFormationValidation: false });
   app.synth();
   const describe = (target: NonceFunction): Bundle => {
-    const { dir, entry } = assetOf(stack, target.function, outdir);
+    const { dir, entry } = assetOf(target.function, outdir);
     const cfn = target.function.node.defaultChild as CfnFunction;
     const environment = stack.resolve(cfn.environment) as { variables?: unknown } | undefined;
     return { dir, entry, bytes: statSync(entry).size, environment: literalStrings(environment?.variables) };
   };
-  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, describe(stack.functions[key])])) as Record<
+  return Object.fromEntries(FUNCTION_KEYS.map((key) => [key, describe(stack.links.functions[key])])) as Record<
     FunctionKey,
     Bundle
   >;
@@ -90,7 +88,7 @@ export const buildSdkExternalBundles = <K extends FunctionKey>(
   app.synth();
   return Object.fromEntries(
     functions.map(([key, fn]) => {
-      const { dir, entry } = assetOf(stack, fn, outdir);
+      const { dir, entry } = assetOf(fn, outdir);
       return [key, { dir, entry, bytes: statSync(entry).size, environment: shipped[key].environment }];
     }),
   ) as Record<K, Bundle>;

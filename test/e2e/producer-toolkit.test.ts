@@ -69,7 +69,7 @@ beforeAll(async () => {
   // The CLI bundle from the current sources (no declarations: only the JS is run here).
   const [started, , document] = await Promise.all([
     startLocal(),
-    buildPackage({ outdir: join(scratch, 'dist'), declarations: false }),
+    buildPackage({ outdir: join(scratch, 'dist'), declarations: false, handlers: false }),
     loadOpenApi(),
   ]);
   local = started;

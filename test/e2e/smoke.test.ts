@@ -47,7 +47,7 @@ beforeAll(async () => {
   [local, broken] = await Promise.all([
     startLocal(),
     startBrokenApi(),
-    buildPackage({ outdir: join(scratch, 'dist'), declarations: false }),
+    buildPackage({ outdir: join(scratch, 'dist'), declarations: false, handlers: false }),
   ]);
   cliPath = join(scratch, 'dist/cli.js');
 });

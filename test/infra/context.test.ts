@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app.js';
-import { CONTEXT_DEFAULTS, type ContextKey, checkCidr, readSettings } from '../../lib/context.js';
+import { CONTEXT_DEFAULTS, type ContextKey, readSettings } from '../../lib/context.js';
 import { checkContextOptions, UnknownContextOptionError } from '../../lib/context-options.js';
+import { checkCidr } from '../../lib/options.js';
 import { PresignedUrlNonceStack } from '../../lib/presigned-url-nonce-stack.js';
 import { CDK_JSON, testApp } from './support.js';
 

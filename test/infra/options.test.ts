@@ -5,40 +5,22 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { logicalIdOf, nagFindings, producerInvokeArns, synth } from './support.js';
+import {
+  EVERY_OPTION_CONTEXT,
+  EXISTING_BUCKET_CONTEXT,
+  logicalIdOf,
+  nagFindings,
+  producerInvokeArns,
+  synth,
+} from './support.js';
 
 const OPTIONS = synth(
-  {
-    allowedOrigins: ['https://app.example.com'],
-    presignTtlSeconds: 30,
-    removalPolicy: 'destroy',
-    maxExpiresInSeconds: 86_400,
-    maxUsesLimit: 5,
-    publicBaseUrl: 'https://files.example.com',
-    apiLogLevel: 'ERROR',
-    stageName: 'v1',
-    throttlingRateLimit: 5,
-    throttlingBurstLimit: 10,
-    consumerThrottlingRateLimit: 20,
-    consumerThrottlingBurstLimit: 40,
-    allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'],
-    allowedVpcEndpoints: ['vpce-0123456789abcdef0'],
-    producerKeyPrefixes: { 'arn:aws:sts::111122223333:assumed-role/reports': 'reports/', '*': 'shared/' },
-    rateLimitPer5Min: 200,
-    logRetentionDays: 30,
-    alarmEmail: 'ops@example.com',
-    denialAlarmThreshold: 5,
-    requireMfa: true,
-  },
+  EVERY_OPTION_CONTEXT,
   // The widest template: CDK's CloudFormation validation (schemas, patterns) runs on it, as in `cdk synth`.
   { validateTemplates: true },
 );
 
-const EXISTING = synth({
-  existingBucketName: 'my-private-objects',
-  allowedCidrs: ['203.0.113.0/24'],
-  apiGatewayCloudWatchRole: false,
-});
+const EXISTING = synth(EXISTING_BUCKET_CONTEXT);
 
 describe.each([
   ['every option set', OPTIONS],
@@ -70,7 +52,7 @@ describe('storage with allowedOrigins, presignTtlSeconds and removalPolicy from 
 
   it('follows presignTtlSeconds in the signature-age deny', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: logicalIdOf(stack.storage.bucket) },
+      Bucket: { Ref: logicalIdOf(stack.links.storage.bucket) },
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Condition: { NumericGreaterThan: { 's3:signatureAge': 30_000 } } }),
@@ -81,7 +63,7 @@ describe('storage with allowedOrigins, presignTtlSeconds and removalPolicy from 
 
   it('denies presigned GETs that come neither from allowedCidrs nor through allowedVpcEndpoints', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: logicalIdOf(stack.storage.bucket) },
+      Bucket: { Ref: logicalIdOf(stack.links.storage.bucket) },
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
@@ -133,10 +115,12 @@ describe('storage fronting an existing bucket', () => {
     });
   });
 
-  it("asks for the allow-list deny too, which it cannot add to that bucket's policy", () => {
-    Annotations.fromStack(EXISTING.stack).hasInfo(
+  it("warns that it cannot add the TLS-only, signature-age and allow-list denies to that bucket's policy", () => {
+    Annotations.fromStack(EXISTING.stack).hasWarning(
       '*',
-      Match.stringLikeRegexp('my-private-objects.*presigned-GET allow-list deny.*docs/infrastructure.md'),
+      Match.stringLikeRegexp(
+        'my-private-objects.*TLS-only and s3:signatureAge .*presigned-GET allow-list deny.*docs/infrastructure.md',
+      ),
     );
   });
 
@@ -152,7 +136,7 @@ describe('functions with limits, presignTtlSeconds and a public base URL from co
 
   it('passes them to the functions that read them', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: { 'Fn::GetAtt': [logicalIdOf(stack.functions.generateUrl.role), 'Arn'] },
+      Role: { 'Fn::GetAtt': [logicalIdOf(stack.links.functions.generateUrl.role), 'Arn'] },
       Environment: {
         Variables: Match.objectLike({
           MAX_EXPIRES_IN_SECONDS: '86400',
@@ -166,7 +150,7 @@ describe('functions with limits, presignTtlSeconds and a public base URL from co
       },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Role: { 'Fn::GetAtt': [logicalIdOf(stack.functions.accessObject.role), 'Arn'] },
+      Role: { 'Fn::GetAtt': [logicalIdOf(stack.links.functions.accessObject.role), 'Arn'] },
       Environment: { Variables: Match.objectLike({ PRESIGN_TTL_SECONDS: '30' }) },
     });
   });
@@ -305,7 +289,7 @@ describe('producer access with requireMfa', () => {
             Sid: 'InvokeProducerRoutes',
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
-            Resource: producerInvokeArns(logicalIdOf(stack.api.api), 'v1'),
+            Resource: producerInvokeArns(logicalIdOf(stack.links.api), 'v1'),
             Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
           },
         ],

@@ -69,8 +69,9 @@ describe('cdk-nag AwsSolutions with the default context', () => {
 
 describe('storage with the default context', () => {
   const { stack, template } = DEFAULT;
-  const objectsBucket = logicalIdOf(stack.storage.bucket);
-  const logsBucket = stack.storage.accessLogsBucket === undefined ? '' : logicalIdOf(stack.storage.accessLogsBucket);
+  const objectsBucket = logicalIdOf(stack.links.storage.bucket);
+  const logsBucket =
+    stack.links.storage.accessLogsBucket === undefined ? '' : logicalIdOf(stack.links.storage.accessLogsBucket);
   const bucketPolicy = (bucketLogicalId: string): Statement[] => {
     const policies = Object.values(
       template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketLogicalId } } }),
@@ -165,8 +166,8 @@ describe('storage with the default context', () => {
 
 describe('functions and their permissions', () => {
   const { stack, template } = DEFAULT;
-  const table = logicalIdOf(stack.storage.table);
-  const bucket = logicalIdOf(stack.storage.bucket);
+  const table = logicalIdOf(stack.links.storage.table);
+  const bucket = logicalIdOf(stack.links.storage.bucket);
   const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
   const objectsArn = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/*']] };
   const xray = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
@@ -200,20 +201,20 @@ describe('functions and their permissions', () => {
   });
 
   it('gives GenerateURL exactly dynamodb:PutItem on the table and s3:GetObject on the objects', () => {
-    const target = stack.functions.generateUrl;
+    const target = stack.links.functions.generateUrl;
     expect(actionsOf(statementsOf(target))).toEqual(['dynamodb:PutItem', ...logs, 's3:GetObject', ...xray].sort());
     expect(resourcesOf(target, 'dynamodb:PutItem')).toEqual([tableArn]);
     expect(resourcesOf(target, 's3:GetObject')).toEqual([objectsArn]);
   });
 
   it('gives ValidateNonce exactly dynamodb:GetItem on the table', () => {
-    const target = stack.functions.validateNonce;
+    const target = stack.links.functions.validateNonce;
     expect(actionsOf(statementsOf(target))).toEqual(['dynamodb:GetItem', ...logs, ...xray].sort());
     expect(resourcesOf(target, 'dynamodb:GetItem')).toEqual([tableArn]);
   });
 
   it('gives AccessObject exactly DeleteItem and UpdateItem on the table and s3:GetObject on the objects', () => {
-    const target = stack.functions.accessObject;
+    const target = stack.links.functions.accessObject;
     expect(actionsOf(statementsOf(target))).toEqual(
       ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', ...logs, 's3:GetObject', ...xray].sort(),
     );
@@ -223,19 +224,19 @@ describe('functions and their permissions', () => {
   });
 
   it('gives NonceStatus exactly dynamodb:GetItem on the table', () => {
-    const target = stack.functions.nonceStatus;
+    const target = stack.links.functions.nonceStatus;
     expect(actionsOf(statementsOf(target))).toEqual(['dynamodb:GetItem', ...logs, ...xray].sort());
     expect(resourcesOf(target, 'dynamodb:GetItem')).toEqual([tableArn]);
   });
 
   it('gives RevokeNonce exactly dynamodb:DeleteItem on the table', () => {
-    const target = stack.functions.revokeNonce;
+    const target = stack.links.functions.revokeNonce;
     expect(actionsOf(statementsOf(target))).toEqual(['dynamodb:DeleteItem', ...logs, ...xray].sort());
     expect(resourcesOf(target, 'dynamodb:DeleteItem')).toEqual([tableArn]);
   });
 
   it('lets each function write only to its own log group', () => {
-    for (const target of stack.functions.all()) {
+    for (const target of stack.links.functions.all()) {
       expect(resourcesOf(target, 'logs:PutLogEvents')).toEqual([
         { 'Fn::GetAtt': [logicalIdOf(target.logGroup), 'Arn'] },
       ]);
@@ -248,13 +249,13 @@ describe('functions and their permissions', () => {
         asArray(statement.Resource).includes('*'),
       ),
     );
-    expect(wildcard).toHaveLength(stack.functions.all().length);
+    expect(wildcard).toHaveLength(stack.links.functions.all().length);
     for (const statement of wildcard) expect(asArray(statement.Action).sort()).toEqual(xray);
   });
 
   it('attaches no managed policy to the function roles', () => {
     const roles = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
-    for (const target of stack.functions.all()) {
+    for (const target of stack.links.functions.all()) {
       const role = roles[logicalIdOf(target.role)];
       expect(role?.Properties.AssumeRolePolicyDocument).toMatchObject({
         Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
@@ -288,24 +289,24 @@ describe('functions and their permissions', () => {
       POWERTOOLS_SERVICE_NAME: 'presigned-url-nonce',
       POWERTOOLS_METRICS_NAMESPACE: 'PresignedUrlNonce',
     };
-    expect(environmentOf(stack.functions.generateUrl)).toEqual({
+    expect(environmentOf(stack.links.functions.generateUrl)).toEqual({
       ...common,
       TABLE_NAME: { Ref: table },
       BUCKET_NAME: { Ref: bucket },
       MAX_EXPIRES_IN_SECONDS: '604800',
       MAX_USES_LIMIT: '100',
     });
-    expect(environmentOf(stack.functions.validateNonce)).toEqual({
+    expect(environmentOf(stack.links.functions.validateNonce)).toEqual({
       ...common,
       TABLE_NAME: { Ref: table },
     });
-    expect(environmentOf(stack.functions.accessObject)).toEqual({
+    expect(environmentOf(stack.links.functions.accessObject)).toEqual({
       ...common,
       TABLE_NAME: { Ref: table },
       BUCKET_NAME: { Ref: bucket },
       PRESIGN_TTL_SECONDS: '60',
     });
-    for (const target of [stack.functions.nonceStatus, stack.functions.revokeNonce]) {
+    for (const target of [stack.links.functions.nonceStatus, stack.links.functions.revokeNonce]) {
       expect(environmentOf(target)).toEqual({
         ...common,
         TABLE_NAME: { Ref: table },
@@ -314,7 +315,7 @@ describe('functions and their permissions', () => {
   });
 
   it('gives every function a log group with retention', () => {
-    for (const target of stack.functions.all()) {
+    for (const target of stack.links.functions.all()) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Role: { 'Fn::GetAtt': [logicalIdOf(target.role), 'Arn'] },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(target.logGroup) } },
@@ -325,8 +326,8 @@ describe('functions and their permissions', () => {
 
 describe('the REST API', () => {
   const { stack, template } = DEFAULT;
-  const api = logicalIdOf(stack.api.api);
-  const functionArn = (target: typeof stack.functions.generateUrl) => ({
+  const api = logicalIdOf(stack.links.api);
+  const functionArn = (target: typeof stack.links.functions.generateUrl) => ({
     'Fn::GetAtt': [logicalIdOf(target.function), 'Arn'],
   });
   const stage = () => {
@@ -343,29 +344,31 @@ describe('the REST API', () => {
       IdentitySource: 'method.request.querystring.nonce',
       AuthorizerResultTtlInSeconds: 0,
       AuthorizerUri: Match.objectLike({
-        'Fn::Join': ['', Match.arrayWith([functionArn(stack.functions.validateNonce)])],
+        'Fn::Join': ['', Match.arrayWith([functionArn(stack.links.functions.validateNonce)])],
       }),
     });
     for (const method of ['GET', 'POST']) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
         AuthorizationType: 'CUSTOM',
-        AuthorizerId: { Ref: logicalIdOf(stack.api.authorizer) },
-        ResourceId: { Ref: logicalIdOf(stack.api.accessObjectMethod.resource) },
+        AuthorizerId: { Ref: logicalIdOf(stack.links.nonceApi.authorizer) },
+        ResourceId: { Ref: logicalIdOf(stack.links.nonceApi.accessObjectMethod.resource) },
         Integration: Match.objectLike({
           Type: 'AWS_PROXY',
-          Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([functionArn(stack.functions.accessObject)])] }),
+          Uri: Match.objectLike({
+            'Fn::Join': ['', Match.arrayWith([functionArn(stack.links.functions.accessObject)])],
+          }),
         }),
       });
     }
     // One resource, the same function: AccessObject's least-privilege grants serve both methods.
-    expect(stack.api.redeemObjectMethod.resource).toBe(stack.api.accessObjectMethod.resource);
+    expect(stack.links.nonceApi.redeemObjectMethod.resource).toBe(stack.links.nonceApi.accessObjectMethod.resource);
     // No model or validator on POST: its body is ignored (AccessObject accepts only an empty or form body).
     const post = Object.values(template.findResources('AWS::ApiGateway::Method')).find(
       (method) =>
         method.Properties?.HttpMethod === 'POST' &&
         JSON.stringify(method.Properties?.ResourceId) ===
-          JSON.stringify({ Ref: logicalIdOf(stack.api.accessObjectMethod.resource) }),
+          JSON.stringify({ Ref: logicalIdOf(stack.links.nonceApi.accessObjectMethod.resource) }),
     );
     expect(post?.Properties?.RequestModels).toBeUndefined();
     expect(post?.Properties?.RequestValidatorId).toBeUndefined();
@@ -375,12 +378,12 @@ describe('the REST API', () => {
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
       AuthorizationType: 'AWS_IAM',
-      ResourceId: { Ref: logicalIdOf(stack.api.generateUrlMethod.resource) },
+      ResourceId: { Ref: logicalIdOf(stack.links.nonceApi.generateUrlMethod.resource) },
       RequestModels: { 'application/json': { Ref: Match.anyValue() } },
       RequestValidatorId: { Ref: Match.anyValue() },
       Integration: Match.objectLike({
         Type: 'AWS_PROXY',
-        Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([functionArn(stack.functions.generateUrl)])] }),
+        Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([functionArn(stack.links.functions.generateUrl)])] }),
       }),
     });
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
@@ -392,13 +395,13 @@ describe('the REST API', () => {
 
   it('requires SigV4 (AWS_IAM) on GET and DELETE /nonces/{nonceId}, each on its own function', () => {
     for (const [method, target] of [
-      ['GET', stack.functions.nonceStatus],
-      ['DELETE', stack.functions.revokeNonce],
+      ['GET', stack.links.functions.nonceStatus],
+      ['DELETE', stack.links.functions.revokeNonce],
     ] as const) {
       template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: method,
         AuthorizationType: 'AWS_IAM',
-        ResourceId: { Ref: logicalIdOf(stack.api.nonceStatusMethod.resource) },
+        ResourceId: { Ref: logicalIdOf(stack.links.nonceApi.nonceStatusMethod.resource) },
         RequestParameters: { 'method.request.path.nonceId': true },
         RequestValidatorId: { Ref: Match.anyValue() },
         Integration: Match.objectLike({
@@ -425,7 +428,9 @@ describe('the REST API', () => {
       SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: api }])] }),
     });
     const accessObject = Object.values(template.findResources('AWS::Lambda::Permission')).filter((permission) =>
-      JSON.stringify(permission.Properties.FunctionName).includes(logicalIdOf(stack.functions.accessObject.function)),
+      JSON.stringify(permission.Properties.FunctionName).includes(
+        logicalIdOf(stack.links.functions.accessObject.function),
+      ),
     );
     expect(accessObject.map((permission) => JSON.stringify(permission.Properties.SourceArn)).sort()).toEqual([
       expect.stringContaining('/GET/access-object'),
@@ -462,7 +467,10 @@ describe('the REST API', () => {
   it('writes JSON access logs that never hold the query string, the body or a request header', () => {
     const settings = stage().AccessLogSetting as { DestinationArn: unknown; Format: string };
     expect(settings.DestinationArn).toEqual({
-      'Fn::Join': ['', expect.arrayContaining([':log-group:', { Ref: logicalIdOf(stack.api.accessLogGroup) }])],
+      'Fn::Join': [
+        '',
+        expect.arrayContaining([':log-group:', { Ref: logicalIdOf(stack.links.nonceApi.accessLogGroup) }]),
+      ],
     });
     const format = JSON.parse(settings.Format) as Record<string, string>;
     expect(format).toMatchObject({
@@ -718,11 +726,15 @@ describe('the web ACL with the default context', () => {
   it('is associated with the API stage', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-      WebACLArn: { 'Fn::GetAtt': [logicalIdOf(stack.edge.webAcl), 'Arn'] },
+      WebACLArn: { 'Fn::GetAtt': [logicalIdOf(stack.links.edge.webAcl), 'Arn'] },
       ResourceArn: {
         'Fn::Join': [
           '',
-          Match.arrayWith([{ Ref: logicalIdOf(stack.api.api) }, '/stages/', { Ref: logicalIdOf(stack.api.stage) }]),
+          Match.arrayWith([
+            { Ref: logicalIdOf(stack.links.api) },
+            '/stages/',
+            { Ref: logicalIdOf(stack.links.nonceApi.stage) },
+          ]),
         ],
       },
     });
@@ -734,9 +746,9 @@ describe('the web ACL with the default context', () => {
       RetentionInDays: 90,
     });
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-      ResourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.edge.webAcl), 'Arn'] },
+      ResourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.links.edge.webAcl), 'Arn'] },
       LogDestinationConfigs: [
-        { 'Fn::Join': ['', Match.arrayWith([':log-group:', { Ref: logicalIdOf(stack.edge.logGroup) }])] },
+        { 'Fn::Join': ['', Match.arrayWith([':log-group:', { Ref: logicalIdOf(stack.links.edge.logGroup) }])] },
       ],
       RedactedFields: [
         { QueryString: {} },
@@ -756,7 +768,7 @@ describe('the web ACL with the default context', () => {
 
 describe('monitoring with the default context', () => {
   const { stack, template } = DEFAULT;
-  const topic = logicalIdOf(stack.monitoring.topic);
+  const topic = logicalIdOf(stack.links.monitoring.topic);
   const alarms = () =>
     Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as AlarmProperties);
   const metricAlarm = (metricName: string, dimension: unknown) =>
@@ -768,7 +780,7 @@ describe('monitoring with the default context', () => {
 
   it('raises thirteen alarms, each notifying the topic when it breaches, quiet without data', () => {
     // Guessing, API 5xx, DynamoDB throttles, and errors and throttles of each of the five functions.
-    expect(alarms()).toHaveLength(3 + 2 * stack.functions.all().length);
+    expect(alarms()).toHaveLength(3 + 2 * stack.links.functions.all().length);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
@@ -818,13 +830,13 @@ describe('monitoring with the default context', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.Dimensions).toEqual([
       { Name: 'ApiName', Value: 'Test-api' },
-      { Name: 'Stage', Value: { Ref: logicalIdOf(stack.api.stage) } },
+      { Name: 'Stage', Value: { Ref: logicalIdOf(stack.links.nonceApi.stage) } },
     ]);
     expect(found[0]?.Threshold).toBe(1);
   });
 
   it('alarms on errors and throttles of each function', () => {
-    for (const target of stack.functions.all()) {
+    for (const target of stack.links.functions.all()) {
       const name = { Ref: logicalIdOf(target.function) };
       expect(metricAlarm('Errors', name)).toHaveLength(1);
       expect(metricAlarm('Throttles', name)).toHaveLength(1);
@@ -858,7 +870,7 @@ describe('monitoring with the default context', () => {
     });
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: {
-        'Fn::GetAtt': [logicalIdOf(stack.monitoring.topic.masterKey ?? stack.monitoring.topic), 'Arn'],
+        'Fn::GetAtt': [logicalIdOf(stack.links.monitoring.topic.masterKey ?? stack.links.monitoring.topic), 'Arn'],
       },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -887,8 +899,8 @@ describe('monitoring with the default context', () => {
       Name: 'Test/nonce-history',
       QueryString: Match.stringLikeRegexp(`filter nonceId = "${NONCE_ID_PLACEHOLDER}"`),
       LogGroupNames: [
-        { Ref: logicalIdOf(stack.api.accessLogGroup) },
-        ...stack.functions.all().map((target) => ({ Ref: logicalIdOf(target.logGroup) })),
+        { Ref: logicalIdOf(stack.links.nonceApi.accessLogGroup) },
+        ...stack.links.functions.all().map((target) => ({ Ref: logicalIdOf(target.logGroup) })),
       ],
     });
   });
@@ -906,7 +918,7 @@ describe('producer access without requireMfa', () => {
             Sid: 'InvokeProducerRoutes',
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
-            Resource: producerInvokeArns(logicalIdOf(stack.api.api), 'prod'),
+            Resource: producerInvokeArns(logicalIdOf(stack.links.api), 'prod'),
           },
         ],
       },
@@ -914,13 +926,13 @@ describe('producer access without requireMfa', () => {
   });
 
   it('outputs the policy ARN, the API URL and the bucket name', () => {
-    template.hasOutput('ProducerPolicyArn', { Value: { Ref: logicalIdOf(stack.producerAccess.policy) } });
-    template.hasOutput('BucketName', { Value: { Ref: logicalIdOf(stack.storage.bucket) } });
+    template.hasOutput('ProducerPolicyArn', { Value: { Ref: logicalIdOf(stack.links.producerAccess.policy) } });
+    template.hasOutput('BucketName', { Value: { Ref: logicalIdOf(stack.links.storage.bucket) } });
     template.hasOutput('ApiUrl', {
-      Value: { 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalIdOf(stack.api.api) }])] },
+      Value: { 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalIdOf(stack.links.api) }])] },
     });
-    template.hasOutput('TableName', { Value: { Ref: logicalIdOf(stack.storage.table) } });
-    template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalIdOf(stack.monitoring.topic) } });
+    template.hasOutput('TableName', { Value: { Ref: logicalIdOf(stack.links.storage.table) } });
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: logicalIdOf(stack.links.monitoring.topic) } });
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
       ['AlarmTopicArn', 'ApiUrl', 'BucketName', 'ProducerPolicyArn', 'TableName'].sort(),
     );
@@ -946,29 +958,29 @@ describe('cdk-nag acknowledgements', () => {
     for (const entry of found) expect(entry.reason.length).toBeGreaterThan(60);
   });
 
-  it('sit on the flagged resources, never on the stack or the app', () => {
+  it('sit on the flagged resources, never on the stack, the construct or the app', () => {
     for (const entry of found) {
-      expect(entry.path.split('/').length).toBeGreaterThan(3);
+      expect(entry.path.split('/').length).toBeGreaterThan(4);
     }
     expect(found.map((entry) => entry.path).sort()).toEqual(
       [
-        'Test/Api/RestApi/CloudWatchRole/Resource',
-        'Test/Api/RestApi/DeploymentStage.prod/Resource',
-        'Test/Api/RestApi/Default/access-object/GET/Resource',
-        'Test/Api/RestApi/Default/access-object/POST/Resource',
-        'Test/Api/RestApi/Default/generate-url/POST/Resource',
-        'Test/Api/RestApi/Default/nonces/{nonceId}/DELETE/Resource',
-        'Test/Api/RestApi/Default/nonces/{nonceId}/GET/Resource',
-        'Test/Functions/AccessObject/Role/DefaultPolicy',
-        'Test/Functions/AccessObject/Role/DefaultPolicy',
-        'Test/Functions/GenerateUrl/Role/DefaultPolicy',
-        'Test/Functions/GenerateUrl/Role/DefaultPolicy',
-        'Test/Functions/ValidateNonce/Role/DefaultPolicy',
-        'Test/Functions/NonceStatus/Role/DefaultPolicy',
-        'Test/Functions/RevokeNonce/Role/DefaultPolicy',
-        'Test/ProducerAccess/Policy/Resource',
-        'Test/ProducerAccess/Policy/Resource',
-        'Test/Storage/AccessLogs/Resource',
+        'Test/Default/Api/RestApi/CloudWatchRole/Resource',
+        'Test/Default/Api/RestApi/DeploymentStage.prod/Resource',
+        'Test/Default/Api/RestApi/Default/access-object/GET/Resource',
+        'Test/Default/Api/RestApi/Default/access-object/POST/Resource',
+        'Test/Default/Api/RestApi/Default/generate-url/POST/Resource',
+        'Test/Default/Api/RestApi/Default/nonces/{nonceId}/DELETE/Resource',
+        'Test/Default/Api/RestApi/Default/nonces/{nonceId}/GET/Resource',
+        'Test/Default/Functions/AccessObject/Role/DefaultPolicy',
+        'Test/Default/Functions/AccessObject/Role/DefaultPolicy',
+        'Test/Default/Functions/GenerateUrl/Role/DefaultPolicy',
+        'Test/Default/Functions/GenerateUrl/Role/DefaultPolicy',
+        'Test/Default/Functions/ValidateNonce/Role/DefaultPolicy',
+        'Test/Default/Functions/NonceStatus/Role/DefaultPolicy',
+        'Test/Default/Functions/RevokeNonce/Role/DefaultPolicy',
+        'Test/Default/ProducerAccess/Policy/Resource',
+        'Test/Default/ProducerAccess/Policy/Resource',
+        'Test/Default/Storage/AccessLogs/Resource',
       ].sort(),
     );
   });

@@ -18,6 +18,37 @@ interface CdkJson {
 
 export const CDK_JSON = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as CdkJson;
 
+/** Every option set, each to something other than its default (test/infra/options.test.ts). */
+export const EVERY_OPTION_CONTEXT: Readonly<Record<string, unknown>> = {
+  allowedOrigins: ['https://app.example.com'],
+  presignTtlSeconds: 30,
+  removalPolicy: 'destroy',
+  maxExpiresInSeconds: 86_400,
+  maxUsesLimit: 5,
+  publicBaseUrl: 'https://files.example.com',
+  apiLogLevel: 'ERROR',
+  stageName: 'v1',
+  throttlingRateLimit: 5,
+  throttlingBurstLimit: 10,
+  consumerThrottlingRateLimit: 20,
+  consumerThrottlingBurstLimit: 40,
+  allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/32'],
+  allowedVpcEndpoints: ['vpce-0123456789abcdef0'],
+  producerKeyPrefixes: { 'arn:aws:sts::111122223333:assumed-role/reports': 'reports/', '*': 'shared/' },
+  rateLimitPer5Min: 200,
+  logRetentionDays: 30,
+  alarmEmail: 'ops@example.com',
+  denialAlarmThreshold: 5,
+  requireMfa: true,
+};
+
+/** Fronting an existing bucket behind an IPv4 allow list, without the API Gateway account role. */
+export const EXISTING_BUCKET_CONTEXT: Readonly<Record<string, unknown>> = {
+  existingBucketName: 'my-private-objects',
+  allowedCidrs: ['203.0.113.0/24'],
+  apiGatewayCloudWatchRole: false,
+};
+
 export interface Synthesized {
   readonly app: App;
   readonly stack: PresignedUrlNonceStack;

@@ -9,12 +9,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../lib/app.js';
-import { LAZY_CREDENTIAL_PROVIDERS, type NonceFunction, UPLOAD_PRESIGNER_FILE } from '../../lib/functions.js';
+import {
+  HANDLER_FILES,
+  type HandlerName,
+  LAZY_CREDENTIAL_PROVIDERS,
+  type NonceFunction,
+  UPLOAD_PRESIGNER_FILE,
+} from '../../lib/functions.js';
+import { buildHandlerBundles } from '../../scripts/build-package.js';
 import { CDK_JSON, logicalIdOf } from './support.js';
 
 // Outside the repository: no node_modules above a bundle, so importing it proves it needs none.
 const outdir = mkdtempSync(join(tmpdir(), 'infra-synth-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const packageOut = mkdtempSync(join(tmpdir(), 'infra-package-'));
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+  rmSync(packageOut, { recursive: true, force: true });
+});
 
 describe('cdk synth', () => {
   const { app, stack } = createApp({ outdir, context: CDK_JSON.context, builtinCloudFormationValidation: false });
@@ -30,9 +41,9 @@ describe('cdk synth', () => {
   const sourceMap = (target: NonceFunction) =>
     JSON.parse(readFileSync(join(bundleDir(target), 'index.mjs.map'), 'utf8')) as { sources: string[] };
   const cases = [
-    ['GenerateURL', 'generate-url', stack.functions.generateUrl],
-    ['ValidateNonce', 'validate-nonce', stack.functions.validateNonce],
-    ['AccessObject', 'access-object', stack.functions.accessObject],
+    ['GenerateURL', 'generate-url', stack.links.functions.generateUrl],
+    ['ValidateNonce', 'validate-nonce', stack.links.functions.validateNonce],
+    ['AccessObject', 'access-object', stack.links.functions.accessObject],
   ] as const;
 
   it('passes cdk-nag: an empty validation report', () => {
@@ -76,20 +87,32 @@ describe('cdk synth', () => {
 
   it('keeps the S3 client out of AccessObject, which presigns without it, and S3 out of ValidateNonce', () => {
     const sources = (target: NonceFunction) => sourceMap(target).sources.join('\n');
-    expect(sources(stack.functions.accessObject)).toContain('node_modules/@aws-sdk/s3-request-presigner/');
-    expect(sources(stack.functions.accessObject)).not.toContain('node_modules/@aws-sdk/client-s3/');
-    expect(sources(stack.functions.validateNonce)).not.toMatch(/client-s3|s3-request-presigner|node_modules\/zod\//);
-    expect(sources(stack.functions.generateUrl)).toContain('node_modules/@aws-sdk/client-s3/');
+    expect(sources(stack.links.functions.accessObject)).toContain('node_modules/@aws-sdk/s3-request-presigner/');
+    expect(sources(stack.links.functions.accessObject)).not.toContain('node_modules/@aws-sdk/client-s3/');
+    expect(sources(stack.links.functions.validateNonce)).not.toMatch(
+      /client-s3|s3-request-presigner|node_modules\/zod\//,
+    );
+    expect(sources(stack.links.functions.generateUrl)).toContain('node_modules/@aws-sdk/client-s3/');
+  });
+
+  it("gives the package's prebuilt bundles (npm run build) the very bytes of these", async () => {
+    const prebuilt = await buildHandlerBundles(packageOut);
+
+    for (const name of Object.keys(HANDLER_FILES) as HandlerName[]) {
+      const synthesized = readFileSync(join(bundleDir(stack.links.functions[name]), 'index.mjs'));
+      expect(synthesized.length, name).toBeGreaterThan(100_000);
+      expect(readFileSync(join(prebuilt[name], 'index.mjs')).equals(synthesized), name).toBe(true);
+    }
   });
 
   it("builds AccessObject's upload presigner as a file of its own beside the bundle, which loads on its own", async () => {
-    const dir = bundleDir(stack.functions.accessObject);
+    const dir = bundleDir(stack.links.functions.accessObject);
     const code = readFileSync(join(dir, UPLOAD_PRESIGNER_FILE), 'utf8');
     const map = JSON.parse(readFileSync(join(dir, `${UPLOAD_PRESIGNER_FILE}.map`), 'utf8')) as { sources: string[] };
     expect(map.sources.join('\n')).toContain('node_modules/@aws-sdk/s3-presigned-post/');
     expect(map.sources.join('\n')).toContain('node_modules/@aws-sdk/client-s3/');
     // The name the handler imports it by, and nothing of it in the handler's own file.
-    expect(bundle(stack.functions.accessObject)).toContain(`"./${UPLOAD_PRESIGNER_FILE}"`);
+    expect(bundle(stack.links.functions.accessObject)).toContain(`"./${UPLOAD_PRESIGNER_FILE}"`);
     expect(code.length).toBeLessThan(700_000);
     const module: Record<string, unknown> = await import(join(dir, UPLOAD_PRESIGNER_FILE));
     expect(typeof module.uploadPresignerFor).toBe('function');

@@ -13,7 +13,7 @@ describe('uploadKeyPrefix unset (the default): no uploads anywhere', () => {
   const { stack, template } = synth();
 
   it('grants s3:PutObject to no function and hands no function UPLOAD_KEY_PREFIX', () => {
-    for (const fn of stack.functions.all()) {
+    for (const fn of stack.links.functions.all()) {
       expect(actionsOf(statementsOfRole(template, logicalIdOf(fn.role)))).not.toContain('s3:PutObject');
     }
     expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).not.toContain('UPLOAD_KEY_PREFIX');
@@ -29,20 +29,24 @@ describe('uploadKeyPrefix=incoming/ with an allow list and browser origins', () 
     allowedCidrs: '203.0.113.0/24',
     allowedOrigins: 'https://app.example.com',
   });
-  const bucketArn = stack.resolve(stack.storage.bucket.bucketArn);
+  const bucketArn = stack.resolve(stack.links.storage.bucket.bucketArn);
   const underPrefix = { 'Fn::Join': ['', [bucketArn, '/incoming/*']] };
 
   it('grants AccessObject s3:PutObject on bucket/incoming/* and nothing wider, and no other function any', () => {
-    const accessObject = statementsOfRole(template, logicalIdOf(stack.functions.accessObject.role));
+    const accessObject = statementsOfRole(template, logicalIdOf(stack.links.functions.accessObject.role));
     const puts = accessObject.filter((statement) => asArray(statement.Action).includes('s3:PutObject'));
     expect(puts).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: underPrefix }]);
-    for (const fn of [stack.functions.generateUrl, stack.functions.validateNonce, stack.functions.nonceStatus]) {
+    for (const fn of [
+      stack.links.functions.generateUrl,
+      stack.links.functions.validateNonce,
+      stack.links.functions.nonceStatus,
+    ]) {
       expect(actionsOf(statementsOfRole(template, logicalIdOf(fn.role)))).not.toContain('s3:PutObject');
     }
   });
 
   it('hands the prefix to GenerateURL and AccessObject only', () => {
-    for (const fn of [stack.functions.generateUrl, stack.functions.accessObject]) {
+    for (const fn of [stack.links.functions.generateUrl, stack.links.functions.accessObject]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Handler: 'index.handler',
         Environment: { Variables: Match.objectLike({ UPLOAD_KEY_PREFIX: 'incoming/' }) },
