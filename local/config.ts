@@ -47,6 +47,7 @@ export const LOCAL_VARIABLES = [
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_DISABLED',
   'UPLOAD_KEY_PREFIX',
+  'PRODUCER_KEY_PREFIXES',
 ] as const;
 
 /** Local mode's upload key prefix when UPLOAD_KEY_PREFIX is unset; `off` turns uploads off. */
@@ -142,6 +143,7 @@ const checkHandlerLimits = (env: Env, tableName: string, bucketName: string, upl
     PRESIGN_TTL_SECONDS: env.PRESIGN_TTL_SECONDS,
     MAX_EXPIRES_IN_SECONDS: env.MAX_EXPIRES_IN_SECONDS,
     MAX_USES_LIMIT: env.MAX_USES_LIMIT,
+    PRODUCER_KEY_PREFIXES: env.PRODUCER_KEY_PREFIXES,
   };
   loadAccessObjectConfig(handlerEnv);
   loadGenerateUrlConfig(handlerEnv);

@@ -78,6 +78,8 @@ describe("local mode's configuration: every variable it reads, checked before an
     ['UPLOAD_KEY_PREFIX', 'incoming', /UPLOAD_KEY_PREFIX must end with "\/"/],
     ['UPLOAD_KEY_PREFIX', 'in*/', /UPLOAD_KEY_PREFIX must not contain "\*"/],
     ['UPLOAD_KEY_PREFIX', 'a/../', /UPLOAD_KEY_PREFIX must not have a "\." or "\.\." path segment/],
+    ['PRODUCER_KEY_PREFIXES', '{bad', /PRODUCER_KEY_PREFIXES must be a JSON object .*it is not JSON/],
+    ['PRODUCER_KEY_PREFIXES', '{"someone": 1}', /PRODUCER_KEY_PREFIXES /],
   ])('refuses %s=%j with a ConfigError naming it', (name, value, message) => {
     const load = () => loadLocalConfig({ [name]: value });
     expect(load).toThrow(ConfigError);
@@ -109,6 +111,7 @@ describe("local mode's configuration: every variable it reads, checked before an
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_DISABLED',
         'UPLOAD_KEY_PREFIX',
+        'PRODUCER_KEY_PREFIXES',
       ].sort(),
     );
   });
