@@ -137,6 +137,28 @@ describe('the tarball', () => {
     expect(listed.filter((file) => /\.lambda-build|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
   });
 
+  it('declares as dependencies exactly what the built entry points import, and the rest as devDependencies', async () => {
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
+    // Bare specifiers, static or dynamic, of the files "exports" and "bin" name; the handlers are bundles.
+    const imported = new Set<string>();
+    for (const file of ['cli.js', 'client.js', 'cdk.js']) {
+      const code = await readFile(join(outdir, file), 'utf8');
+      for (const match of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)"([^".][^"]*)"/g)) {
+        const specifier = match[1] ?? '';
+        if (specifier.startsWith('node:')) continue;
+        const [scope = '', name = ''] = specifier.split('/');
+        imported.add(scope.startsWith('@') ? `${scope}/${name}` : scope);
+      }
+    }
+    const peers = Object.keys(manifest.peerDependencies ?? {});
+    expect([...imported].filter((name) => !peers.includes(name)).sort()).toEqual(
+      Object.keys(manifest.dependencies ?? {}).sort(),
+    );
+  });
+
   it("names aws-cdk-lib and constructs as peers (kept as devDependencies here), cdk-nag as the app's choice", async () => {
     const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<
       string,
