@@ -205,7 +205,7 @@ const bundleSection = (results: BenchResults) => {
     'Cold start: a fresh `node` process imports the bundle and serves its first invocation against the',
     "emulators, with the function's environment from the template for both builds;",
     `median of ${results.settings.coldStartRuns} runs per function and build, the builds interleaved in each run. Node's own start-up before`,
-    `the import (median ${round(bootMs, 1)} ms here) is not included. On the way, the authorizer builds no logger or`,
+    `the import (median ${round(bootMs, 1)} ms here) is not included. What the cold starts skip: the authorizer builds no logger or`,
     'metrics for an Allow, AccessObject leaves its confirmation page for the first confirm GET, and the',
     'DynamoDB clients look up no shared config file when there is none (README, design decisions).',
     "`npm run bench:instructions` counts the same cold starts in instructions (valgrind's callgrind), which",
