@@ -16,8 +16,6 @@ import { bodyBytes, errorResponse, headerOf, json, mediaTypeOf, NO_STORE } from 
 import { createLogger, createNonceMetrics, type Log, type NonceMetrics } from '../shared/telemetry.js';
 import { accessUrlFor, baseUrlOf } from './access-url.js';
 import { grantFromAuthorizerContext } from './authorizer-context.js';
-import { confirmPageResponse } from './confirm-page.js';
-import { displayNameOf } from './display-name.js';
 
 export interface AccessObjectDeps extends RedeemNonceDeps {
   readonly log: Log;
@@ -86,6 +84,13 @@ const offer = async (deps: AccessObjectDeps, event: APIGatewayProxyEvent, grant:
       REDIRECT_HEADERS,
     );
   }
+  // Only a confirm nonce's GET needs the page and the content-disposition parser: loaded on the first one,
+  // so a redemption's cold start does not evaluate them (in the bundle, esbuild inlines the modules and
+  // runs their top level on this first import).
+  const [{ confirmPageResponse }, { displayNameOf }] = await Promise.all([
+    import('./confirm-page.js'),
+    import('./display-name.js'),
+  ]);
   return confirmPageResponse(
     {
       fileName: displayNameOf(grant.key, grant.responseContentDisposition),

@@ -63,6 +63,7 @@ const config = loadTableConfig(process.env);
 export const handler = makeValidateNonceHandler({
   nonces: nonceStoreFor(config),
   clock: Date.now,
-  log: createLogger(),
-  metrics: createNonceMetrics(),
+  // An Allow neither logs nor emits: only a denial or a fault builds the logger and the metrics.
+  log: createLogger({ onFirstUse: true }),
+  metrics: createNonceMetrics({ onFirstUse: true }),
 });

@@ -4,7 +4,8 @@
  * shipped bundle and the SDK-external one). The environment is the function's own from the template,
  * with the emulators' endpoints and the bench's table and bucket.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { SEED_KEY } from '../../local/constants.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.js';
@@ -15,7 +16,7 @@ import type { Design } from './designs.js';
 import { BENCH_BUCKET } from './environment.js';
 import { mintMany } from './http-client.js';
 
-const CHILD = new URL('./cold-start-child.mjs', import.meta.url);
+export const CHILD = new URL('./cold-start-child.mjs', import.meta.url);
 const CHILD_TIMEOUT_MS = 20_000;
 
 export interface ColdStart {
@@ -23,6 +24,8 @@ export interface ColdStart {
   readonly bootMs: number;
   readonly importMs: number;
   readonly firstInvokeMs: number;
+  /** User + system CPU time of the import and the first invocation, all the process's threads. */
+  readonly cpuMs: number;
 }
 
 /** What each measured function must answer, so a broken bundle cannot pass as a fast one. */
@@ -91,7 +94,7 @@ export interface ColdStartTarget {
   readonly tableName: string;
 }
 
-const childEnvironment = (bundle: Bundle, target: ColdStartTarget, event: unknown): NodeJS.ProcessEnv => ({
+export const childEnvironment = (bundle: Bundle, target: ColdStartTarget, event: unknown): NodeJS.ProcessEnv => ({
   ...bundle.environment,
   TABLE_NAME: target.tableName,
   BUCKET_NAME: BENCH_BUCKET,
@@ -104,6 +107,18 @@ const childEnvironment = (bundle: Bundle, target: ColdStartTarget, event: unknow
   S3_ENDPOINT: target.s3Endpoint,
   BENCH_EVENT: JSON.stringify(event),
 });
+
+/** What a child writes, gathered as it comes; read the fields once it has exited. */
+export const outputOf = (child: ChildProcessByStdio<null, Readable, Readable>) => {
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString('utf8');
+  });
+  return output;
+};
 
 /** Runs the child once; stops it by its PID if it outlives CHILD_TIMEOUT_MS. */
 export const coldStartOnce = (
@@ -119,30 +134,24 @@ export const coldStartOnce = (
       env: childEnvironment(bundle, target, event),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
+    const output = outputOf(child);
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
     }, CHILD_TIMEOUT_MS);
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const last = stdout.trim().split('\n').at(-1) ?? '';
+      const last = output.stdout.trim().split('\n').at(-1) ?? '';
       try {
         const report = JSON.parse(last) as ColdStart & { outcome: unknown };
         if (code !== 0 || String(report.outcome) !== EXPECTED[fn]) {
           throw new Error(`answered ${String(report.outcome)}, expected ${EXPECTED[fn]} (exit ${code})`);
         }
-        resolve({ bootMs: report.bootMs, importMs: report.importMs, firstInvokeMs: report.firstInvokeMs });
+        const { bootMs, importMs, firstInvokeMs, cpuMs } = report;
+        resolve({ bootMs, importMs, firstInvokeMs, cpuMs });
       } catch (error: unknown) {
         const why = error instanceof Error ? error.message : String(error);
-        reject(new Error(`cold start of ${fn} failed: ${why}\n${stderr.slice(-2_000)}`));
+        reject(new Error(`cold start of ${fn} failed: ${why}\n${output.stderr.slice(-2_000)}`));
       }
     });
   });

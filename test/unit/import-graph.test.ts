@@ -81,6 +81,25 @@ describe('handler import graphs, as the functions are bundled', () => {
     expect(inputs.filter((input) => input.startsWith('lambda/handlers/'))).toEqual([]);
   });
 
+  it("defers in AccessObject what only a confirm nonce's GET needs: bundled, reached by a dynamic import alone", async () => {
+    const metafile = await bundle('lambda/handlers/access-object.ts');
+    const importersOf = (target: string) =>
+      Object.entries(metafile.inputs).flatMap(([from, input]) =>
+        input.imports.filter((imported) => imported.path === target).map((imported) => `${from} ${imported.kind}`),
+      );
+    for (const deferred of ['lambda/handlers/confirm-page.ts', 'lambda/handlers/display-name.ts']) {
+      expect(importersOf(deferred)).toEqual(['lambda/handlers/access-object.ts dynamic-import']);
+    }
+    const parser = Object.keys(metafile.inputs).filter((input) => input.includes('node_modules/content-disposition/'));
+    expect(parser).not.toEqual([]);
+    for (const input of parser) {
+      expect(importersOf(input)).toEqual(['lambda/handlers/display-name.ts import-statement']);
+    }
+    // Still in the bundle: the confirmation page loads nothing from outside the asset.
+    const inputs = await bundledInputs('lambda/handlers/access-object.ts');
+    expect(inputs).toContain('lambda/handlers/confirm-page.ts');
+  });
+
   it('keeps the core free of AWS, handlers, infrastructure and local mode', async () => {
     for (const entry of ['issue-nonce', 'authorize-nonce', 'redeem-nonce']) {
       const inputs = await bundledInputs(`lambda/core/${entry}.ts`);

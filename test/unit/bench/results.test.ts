@@ -7,7 +7,7 @@ import { type BenchResults, coldAccessPathMs, summaryJson } from '../../../scrip
 import { SETTINGS } from '../../../scripts/bench/settings.js';
 
 const cold = (...initMs: number[]): ColdStart[] =>
-  initMs.map((ms) => ({ bootMs: 40, importMs: ms - 10, firstInvokeMs: 10 }));
+  initMs.map((ms) => ({ bootMs: 40, importMs: ms - 10, firstInvokeMs: 10, cpuMs: ms - 5 }));
 
 const profile = {
   redemptions: 300,
@@ -82,6 +82,7 @@ describe('bench summary: the last line of the run', () => {
     expect(json.coldInitMs).toEqual({ generateUrl: 90, validateNonce: 50, accessObject: 60 });
     expect(json.coldInitMsSdkExternal).toEqual({ generateUrl: 310, validateNonce: 160, accessObject: 170 });
     expect(json.coldAccessPathMs).toEqual({ ours: 110, sdkExternal: 330 });
+    expect(json.coldAccessPathCpuMs).toEqual({ ours: 100, sdkExternal: 320 });
     expect(json.machine).toEqual({ cores: 2, loadAverage1mStart: 0.5, loadAverage1mEnd: 1.25 });
     expect(json.oursOverBaseline.cpuMsPerRedemption).toBe(0.8);
     expect(json.handlerCpuUsPerRedemption).toEqual({ ours: 640, baseline: 800 });
@@ -141,6 +142,9 @@ describe('bench report: load and the side-by-side cold starts', () => {
     expect(idle).toMatch(
       /\| AccessObject \| 393,000 \| \*\*60\*\* \(50 \+ 10\) \| 50,000 \| \*\*170\*\* \(160 \+ 10\) \| 0\.35× \|/,
     );
+    expect(idle).toContain('| ValidateNonce (authorizer) | 45 | 155 | 0.29× |');
+    expect(idle).toContain('The cold path in CPU time: 100 ms bundled, 320 ms external: **0.31×**');
+    expect(idle).toContain('512 MB gets 0.29 of one');
     const busy = renderBenchmarks(results({ load: { start: 4.2, end: 3.9 } }));
     expect(busy).toContain('Warning: the machine was loaded');
     expect(busy.indexOf('Warning: the machine was loaded')).toBeLessThan(busy.indexOf('## Results'));
