@@ -1,8 +1,9 @@
 /**
  * Cold starts of the built bundles: a fresh `node` process (no loader, no tsx) imports one bundle and
- * serves its first invocation against the bench's emulators, ten times per function and build (the
- * shipped bundle and the SDK-external one). The environment is the function's own from the template,
- * with the emulators' endpoints and the bench's table and bucket.
+ * serves its first invocation against the bench's emulators, ten times per function, build (the shipped
+ * bundle and the SDK-external one) and placement (pinned to one core, and on every core: placement.ts).
+ * The environment is the function's own from the template, with the emulators' endpoints and the
+ * bench's table and bucket.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -14,7 +15,8 @@ import { invokeRoute } from '../../local/gateway.js';
 import type { Bundle } from './bundles.js';
 import type { Design } from './designs.js';
 import { BENCH_BUCKET } from './environment.js';
-import { mintMany } from './http-client.js';
+import { BenchTimeoutError, mintMany } from './http-client.js';
+import { PLACEMENTS, type Placement, type PlacementName, placedCommand } from './placement.js';
 
 export const CHILD = new URL('./cold-start-child.mjs', import.meta.url);
 const CHILD_TIMEOUT_MS = 20_000;
@@ -120,15 +122,17 @@ export const outputOf = (child: ChildProcessByStdio<null, Readable, Readable>) =
   return output;
 };
 
-/** Runs the child once; stops it by its PID if it outlives CHILD_TIMEOUT_MS. */
+/** Runs the child once in a placement; stops it by its PID if it outlives CHILD_TIMEOUT_MS. */
 export const coldStartOnce = (
   fn: ColdFunction,
   bundle: Bundle,
   target: ColdStartTarget,
   event: unknown,
+  placement: Placement,
 ): Promise<ColdStart> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD.pathname, bundle.entry], {
+    const { command, args } = placedCommand(placement, process.execPath, [CHILD.pathname, bundle.entry]);
+    const child = spawn(command, args, {
       // The bundle's folder: an SDK-external bundle resolves @aws-sdk/* from the repository's node_modules.
       cwd: bundle.dir,
       env: childEnvironment(bundle, target, event),
@@ -162,30 +166,55 @@ export type BuildName = (typeof BUILDS)[number];
 
 /** Cold starts of each build, by function. */
 export type ColdStarts = Record<ColdFunction, ColdStart[]>;
+type BuildColdStarts = Record<BuildName, ColdStarts>;
 
 /** Which build goes first in a run: they alternate, so that neither always follows the other. */
 export const buildOrder = (run: number): readonly BuildName[] => (run % 2 === 0 ? BUILDS : [...BUILDS].reverse());
 
+export interface ColdStartTurn {
+  readonly placement: PlacementName;
+  readonly build: BuildName;
+}
+
 /**
- * `runs` cold starts per function and build, interleaved: in each run every function is started once per
- * build, the builds alternating which goes first, so that neither gets a quieter machine. Each start takes
- * its own event (a fresh nonce for AccessObject): events must hold runs × builds of them.
+ * The cold starts of one function in one run: each build in each placement once. The placements
+ * alternate which goes first from run to run, and so do the builds within each placement, so that no
+ * build or placement always starts after the same one.
+ */
+export const coldStartTurns = (run: number): readonly ColdStartTurn[] => {
+  const placements = run % 2 === 0 ? PLACEMENTS : [...PLACEMENTS].reverse();
+  return placements.flatMap((placement) => buildOrder(run).map((build) => ({ placement, build })));
+};
+
+/** Cold starts per run and function: every build in every placement. */
+export const TURNS_PER_RUN = PLACEMENTS.length * BUILDS.length;
+
+/**
+ * `runs` cold starts per function, build and placement, interleaved: in each run every function is
+ * started once per build and placement (coldStartTurns), so that none gets a quieter machine. Each start
+ * takes its own event (a fresh nonce for AccessObject): events must hold runs × TURNS_PER_RUN of them.
+ * Stops with an error past the deadline, as the bench's request loops do.
  */
 export const measureColdStarts = async (
   bundles: Readonly<Record<BuildName, Readonly<Record<ColdFunction, Bundle>>>>,
+  placements: Readonly<Record<PlacementName, Placement>>,
   target: ColdStartTarget,
   events: Record<ColdFunction, unknown[]>,
   runs: number,
-): Promise<Record<BuildName, ColdStarts>> => {
+  deadlineMs: number,
+): Promise<Record<PlacementName, BuildColdStarts>> => {
   const empty = (): ColdStarts => ({ generateUrl: [], validateNonce: [], accessObject: [] });
-  const results: Record<BuildName, ColdStarts> = { ours: empty(), sdkExternal: empty() };
+  const byBuild = (): BuildColdStarts => ({ ours: empty(), sdkExternal: empty() });
+  const results: Record<PlacementName, BuildColdStarts> = { oneCore: byBuild(), allCores: byBuild() };
   for (let run = 0; run < runs; run++) {
     for (const fn of Object.keys(EXPECTED) as ColdFunction[]) {
-      const order = buildOrder(run);
-      for (const [turn, build] of order.entries()) {
-        const event = events[fn][run * order.length + turn];
-        if (event === undefined) throw new Error(`cold start: no event left for ${fn} (run ${run}, ${build})`);
-        results[build][fn].push(await coldStartOnce(fn, bundles[build][fn], target, event));
+      for (const [turn, { placement, build }] of coldStartTurns(run).entries()) {
+        if (performance.now() > deadlineMs) throw new BenchTimeoutError('the cold starts');
+        const event = events[fn][run * TURNS_PER_RUN + turn];
+        if (event === undefined)
+          throw new Error(`cold start: no event left for ${fn} (run ${run}, ${placement}, ${build})`);
+        const started = await coldStartOnce(fn, bundles[build][fn], target, event, placements[placement]);
+        results[placement][build][fn].push(started);
       }
     }
   }

@@ -5,6 +5,7 @@ import type { ColdFunction, ColdStart } from './cold-start.js';
 import { type CostBreakdown, LAMBDA_MEMORY_MB, PRICES } from './cost.js';
 import type { RequestCounts } from './ddb-counter.js';
 import { type MachineLoad, overloaded } from './machine.js';
+import { describePlacement, PLACEMENTS, type Placement } from './placement.js';
 import type { ProfileSummary } from './profile.js';
 import {
   type BenchResults,
@@ -12,6 +13,7 @@ import {
   coldAccessPathMs,
   coldInitCpuMs,
   coldInitMs,
+  type FunctionColdStarts,
   type PerDesign,
   summaryJson,
 } from './results.js';
@@ -93,6 +95,7 @@ const header = (results: BenchResults) => {
     `- Date: ${results.date}`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}; Node.js ${machine.node}`,
     `- Load average (1 min): ${loadLine(results.load)}`,
+    `- Cold starts: each ${describePlacement(results.placements.oneCore)}${results.placements.unpinnedBecause === undefined ? '' : ` (${results.placements.unpinnedBecause})`}; the same again ${describePlacement(results.placements.allCores)}, interleaved`,
     `- Emulators: ${results.dynamoDbEngine} (DynamoDB), s3rver (S3), in the bench's process`,
     `- Wall time of the run: ${round(results.wallSeconds, 1)} s`,
     ...loadWarning(results.load, machine.cores),
@@ -149,51 +152,104 @@ const coldRow = (key: FunctionKey, results: BenchResults): string => {
     return `| ${FUNCTION_NAMES[key]} | ${size(results.bundleBytes[key])} | not measured | — | — | — |`;
   }
   const fn = key as ColdFunction;
-  const ours = results.coldStarts.ours[fn];
-  const external = results.coldStarts.sdkExternal[fn];
+  const ours = results.coldStarts.oneCore.ours[fn];
+  const external = results.coldStarts.oneCore.sdkExternal[fn];
   return `| ${FUNCTION_NAMES[key]} | ${size(results.bundleBytes[key])} | ${coldCell(ours)} | ${size(results.sdkExternalBundleBytes[fn])} | ${coldCell(external)} | ${times(coldInitMs(ours), coldInitMs(external))} |`;
 };
 
-/** The two imports of the access path, each a median. */
-const importPath = (runs: Readonly<Record<ColdFunction, readonly ColdStart[]>>): number =>
-  round(
-    median(runs.validateNonce.map((run) => run.importMs)) + median(runs.accessObject.map((run) => run.importMs)),
-    1,
-  );
+/** One part of the access path's cold starts (the imports, or the first invocations), each a median. */
+const pathPart = (runs: FunctionColdStarts, part: 'importMs' | 'firstInvokeMs'): number =>
+  round(median(runs.validateNonce.map((run) => run[part])) + median(runs.accessObject.map((run) => run[part])), 1);
 
 /** Lambda's CPU for a function: one vCPU at 1,769 MB, in proportion below (docs/aws-behaviour.md). */
 const VCPU_SHARE = LAMBDA_MEMORY_MB / 1769;
 
-const cpuRow = (fn: ColdFunction, results: BenchResults): string => {
-  const ours = round(coldInitCpuMs(results.coldStarts.ours[fn]), 1);
-  const external = round(coldInitCpuMs(results.coldStarts.sdkExternal[fn]), 1);
-  return `| ${FUNCTION_NAMES[fn]} | ${ours} | ${external} | ${times(ours, external)} |`;
+/** Wall and CPU ms of one build in one placement: `**wall** (CPU)`. */
+const wallCpu = (wall: number, cpu: number) => `**${round(wall, 1)}** (${round(cpu, 1)})`;
+const wallCpuRatio = (ours: [number, number], external: [number, number]) =>
+  `${times(ours[0], external[0])} (${times(ours[1], external[1])})`;
+
+/** A row of the placements table: for each placement, both builds and their ratio, wall (CPU). */
+const placementRow = (label: string, results: BenchResults, measure: (runs: FunctionColdStarts) => [number, number]) =>
+  `| ${label} | ${PLACEMENTS.map((placement) => {
+    const ours = measure(results.coldStarts[placement].ours);
+    const external = measure(results.coldStarts[placement].sdkExternal);
+    return `${wallCpu(...ours)} | ${wallCpu(...external)} | ${wallCpuRatio(ours, external)}`;
+  }).join(' | ')} |`;
+
+const placementHeading = (placement: Placement) =>
+  placement.core === undefined ? `${placement.cores} cores` : `core ${placement.core}`;
+
+/** The one-core placement and why; a warning when the children could not be pinned. */
+const methodParagraph = (results: BenchResults) => {
+  const { oneCore, allCores, unpinnedBecause } = results.placements;
+  return [
+    `**One core per cold start.** Lambda gives a function CPU in proportion to its memory, one vCPU at 1,769 MB:`,
+    `${round(VCPU_SHARE, 2)} of one at ${LAMBDA_MEMORY_MB} MB, for all of its threads ("Configure Lambda function memory", docs/aws-behaviour.md).`,
+    "A Node.js process free to use this machine's cores runs V8's background threads (compilation, garbage",
+    'collection) on a core its main thread is not using, which a function does not have. So each cold-start',
+    `child runs ${describePlacement(oneCore)}: its threads take their time from that one core, as a`,
+    "function's take theirs from its share of a vCPU. That is the method of `coldInitMs`,",
+    '`coldInitMsSdkExternal`, `coldAccessPathMs` and `coldAccessPathCpuMs`, and of the tables below unless a',
+    `column says otherwise. The same cold starts also ran ${describePlacement(allCores)}, the placement of the`,
+    'runs before this method, interleaved with the pinned ones (each run starts every function once per build',
+    'and placement, which goes first alternating run by run); their figures are under `coldStartsAllCores`',
+    'in the JSON. One core is still more CPU than a 512 MB function has, so absolute cold starts on Lambda',
+    'are longer than here; the ratios between the builds are what carries over.',
+    ...(unpinnedBecause === undefined
+      ? []
+      : [
+          '',
+          `> **Not pinned: ${unpinnedBecause}.** Both placements ran unpinned on ${allCores.cores} cores, so the one-core`,
+          '> figures are not one-core figures: they flatter a build whose background threads do much of its work.',
+        ]),
+  ];
+};
+
+const placementsTable = (results: BenchResults) => {
+  const { placements } = results;
+  const cpuOf = (runs: readonly ColdStart[]) => coldInitCpuMs(runs);
+  return [
+    'Both placements, each cold start in wall time and (in parentheses) CPU time: user + system, every thread',
+    'of the process, from the import to the answer; median per function, build and placement:',
+    '',
+    `| cold init, ms: **wall** (CPU) | one core (${placementHeading(placements.oneCore)}): SDK bundled | SDK external | bundled ÷ external | all cores (${placementHeading(placements.allCores)}): SDK bundled | SDK external | bundled ÷ external |`,
+    '|---|---|---|---|---|---|---|',
+    ...COLD_FUNCTIONS.map((fn) =>
+      placementRow(FUNCTION_NAMES[fn], results, (runs) => [coldInitMs(runs[fn]), cpuOf(runs[fn])]),
+    ),
+    placementRow("**the consumer's cold path** (ValidateNonce + AccessObject)", results, (runs) => [
+      coldAccessPathMs(runs),
+      coldAccessPathCpuMs(runs),
+    ]),
+  ];
 };
 
 const cpuParagraph = (results: BenchResults) => {
-  const ours = coldAccessPathCpuMs(results.coldStarts.ours);
-  const external = coldAccessPathCpuMs(results.coldStarts.sdkExternal);
+  const ours = coldAccessPathCpuMs(results.coldStarts.oneCore.ours);
+  const external = coldAccessPathCpuMs(results.coldStarts.oneCore.sdkExternal);
+  const allOurs = coldAccessPathMs(results.coldStarts.allCores.ours);
+  const allExternal = coldAccessPathMs(results.coldStarts.allCores.sdkExternal);
   return [
-    'The same cold starts in CPU time (user + system, every thread of the process, from the import to the',
-    'answer; median per function and build):',
-    '',
-    '| function | SDK bundled, CPU ms | SDK external, CPU ms | bundled ÷ external |',
-    '|---|---|---|---|',
-    ...COLD_FUNCTIONS.map((fn) => cpuRow(fn, results)),
-    '',
-    `The cold path in CPU time: ${ours} ms bundled, ${external} ms external: **${times(ours, external)}**. Where`,
-    'the CPU time of a build exceeds its wall time above, threads other than the main one did part of',
-    'its work (V8 compiles and collects garbage in the background), on a core this machine had free. On',
-    `Lambda a function's CPU is its share of a vCPU, whichever thread spends it: ${LAMBDA_MEMORY_MB} MB gets ${round(VCPU_SHARE, 2)} of one,`,
-    'so a CPU-bound cold start there lasts about its CPU time divided by that share (docs/aws-behaviour.md).',
+    `The cold path in CPU time, one core: ${ours} ms bundled, ${external} ms external: **${times(ours, external)}**. On all cores the`,
+    `cold path took ${allOurs} ms bundled and ${allExternal} ms external in wall time (**${times(allOurs, allExternal)}**). Where a build's CPU time`,
+    'exceeds its wall time, threads other than the main one ran alongside it on a core the placement left',
+    `them; pinned, they wait for the one core instead. On Lambda a function's CPU is its share of a vCPU,`,
+    `whichever thread spends it: ${LAMBDA_MEMORY_MB} MB gets ${round(VCPU_SHARE, 2)} of one, so a CPU-bound cold start there lasts about`,
+    'its CPU time divided by that share (docs/aws-behaviour.md).',
   ];
 };
 
 const bundleSection = (results: BenchResults) => {
-  const all = Object.values(results.coldStarts).flatMap((build) => Object.values(build).flat());
+  const all = PLACEMENTS.flatMap((placement) =>
+    Object.values(results.coldStarts[placement]).flatMap((build) => Object.values(build).flat()),
+  );
   const bootMs = median(all.map((run) => run.bootMs));
-  const ours = coldAccessPathMs(results.coldStarts.ours);
-  const external = coldAccessPathMs(results.coldStarts.sdkExternal);
+  const pinned = results.coldStarts.oneCore;
+  const ours = coldAccessPathMs(pinned.ours);
+  const external = coldAccessPathMs(pinned.sdkExternal);
+  const imports = [pathPart(pinned.ours, 'importMs'), pathPart(pinned.sdkExternal, 'importMs')] as const;
+  const invocations = [pathPart(pinned.ours, 'firstInvokeMs'), pathPart(pinned.sdkExternal, 'firstInvokeMs')] as const;
   return [
     '## Bundles and cold starts',
     '',
@@ -203,22 +259,28 @@ const bundleSection = (results: BenchResults) => {
     "repository's node_modules, as the Lambda runtime resolves them from its own copy, module by module;",
     'the `@smithy/*` modules the handlers import directly are bundled in both, as that configuration did).',
     'Cold start: a fresh `node` process imports the bundle and serves its first invocation against the',
-    "emulators, with the function's environment from the template for both builds;",
-    `median of ${results.settings.coldStartRuns} runs per function and build, the builds interleaved in each run. Node's own start-up before`,
+    "emulators, with the function's environment from the template for both builds; AccessObject redeems a",
+    `fresh nonce each time. Median of ${results.settings.coldStartRuns} runs per function, build and placement. Node's own start-up before`,
     `the import (median ${round(bootMs, 1)} ms here) is not included. What the cold starts skip: the authorizer builds no logger or`,
     'metrics for an Allow, AccessObject leaves its confirmation page for the first confirm GET, and the',
     'DynamoDB clients look up no shared config file when there is none (README, design decisions).',
     "`npm run bench:instructions` counts the same cold starts in instructions (valgrind's callgrind), which",
     "the machine's load does not move the way it moves milliseconds: the measure to compare changes by.",
     '',
+    ...methodParagraph(results),
+    '',
+    `The cold starts on one core (${describePlacement(results.placements.oneCore)}):`,
+    '',
     '| function | SDK bundled: index.mjs, bytes | cold init, ms (import + first invocation) | SDK external: index.mjs, bytes | cold init, ms (import + first invocation) | bundled ÷ external |',
     '|---|---|---|---|---|---|',
     ...(Object.keys(FUNCTION_NAMES) as FunctionKey[]).map((key) => coldRow(key, results)),
     '',
-    `**The consumer's cold path** — a rarely redeemed link meets a cold ValidateNonce, then a cold AccessObject:`,
-    `${ours} ms with the SDK bundled, ${external} ms with it external: **${times(ours, external)}**. The imports alone take`,
-    `${importPath(results.coldStarts.ours)} ms and ${importPath(results.coldStarts.sdkExternal)} ms (${times(importPath(results.coldStarts.ours), importPath(results.coldStarts.sdkExternal))}); the first invocations, which open the connection and run`,
-    "the SDK's first request, cost both builds about the same.",
+    `**The consumer's cold path** — a rarely redeemed link meets a cold ValidateNonce, then a cold AccessObject —`,
+    `on one core: ${ours} ms with the SDK bundled, ${external} ms with it external: **${times(ours, external)}**. The imports alone take`,
+    `${imports[0]} ms and ${imports[1]} ms (${times(...imports)}); the first invocations, which open the connection and run the SDK's`,
+    `first request, ${invocations[0]} ms and ${invocations[1]} ms (${times(...invocations)}).`,
+    '',
+    ...placementsTable(results),
     '',
     ...cpuParagraph(results),
   ];

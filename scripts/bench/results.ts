@@ -6,9 +6,12 @@ import type { RequestCounts } from './ddb-counter.js';
 import type { DesignName } from './designs.js';
 import type { HandlerCpu } from './handler-cpu.js';
 import type { Machine, MachineLoad } from './machine.js';
+import type { PlacementName, Placements } from './placement.js';
 import { median, percentile, round } from './stats.js';
 
 export type PerDesign<T> = Readonly<Record<DesignName, T>>;
+export type FunctionColdStarts = Readonly<Record<ColdFunction, readonly ColdStart[]>>;
+export type BuildColdStarts = Readonly<Record<BuildName, FunctionColdStarts>>;
 
 export interface BenchSettings {
   readonly redemptionsPerDesign: number;
@@ -53,8 +56,10 @@ export interface BenchResults {
   readonly bundleBytes: Readonly<Record<FunctionKey, number>>;
   /** The measured handlers built with `@aws-sdk/*` external, as this project built them before. */
   readonly sdkExternalBundleBytes: Readonly<Record<ColdFunction, number>>;
-  /** Cold starts of each build, interleaved in one run. */
-  readonly coldStarts: Readonly<Record<BuildName, Readonly<Record<ColdFunction, readonly ColdStart[]>>>>;
+  /** Cold starts of each build in each placement (one core: the method; all cores), interleaved in one run. */
+  readonly coldStarts: Readonly<Record<PlacementName, BuildColdStarts>>;
+  /** Where the cold-start children ran. */
+  readonly placements: Placements;
   /** The 1-minute load average when the run started and when it ended. */
   readonly load: MachineLoad;
   /** The handlers alone, DynamoDB stubbed: CPU per redemption of both designs, and ours profiled. */
@@ -75,7 +80,7 @@ export const coldInitMs = (runs: readonly ColdStart[]): number =>
 const ratio = (ours: number, baseline: number) => (baseline === 0 ? null : round(ours / baseline, 3));
 
 /** Cold init (median import + first invocation, ms) of each measured function of one build. */
-export const coldInits = (runs: Readonly<Record<ColdFunction, readonly ColdStart[]>>) => ({
+export const coldInits = (runs: FunctionColdStarts) => ({
   generateUrl: round(coldInitMs(runs.generateUrl), 1),
   validateNonce: round(coldInitMs(runs.validateNonce), 1),
   accessObject: round(coldInitMs(runs.accessObject), 1),
@@ -85,15 +90,26 @@ export const coldInits = (runs: Readonly<Record<ColdFunction, readonly ColdStart
  * The consumer's cold path: a rarely redeemed link meets a cold authorizer and then a cold AccessObject,
  * one after the other, so their cold inits add up.
  */
-export const coldAccessPathMs = (runs: Readonly<Record<ColdFunction, readonly ColdStart[]>>): number =>
+export const coldAccessPathMs = (runs: FunctionColdStarts): number =>
   round(coldInitMs(runs.validateNonce) + coldInitMs(runs.accessObject), 1);
 
 /** Median CPU time (all threads) of the import and the first invocation of one function's cold starts. */
 export const coldInitCpuMs = (runs: readonly ColdStart[]): number => median(runs.map((run) => run.cpuMs));
 
 /** The cold path in CPU time: the authorizer's and AccessObject's medians added, as for coldAccessPathMs. */
-export const coldAccessPathCpuMs = (runs: Readonly<Record<ColdFunction, readonly ColdStart[]>>): number =>
+export const coldAccessPathCpuMs = (runs: FunctionColdStarts): number =>
   round(coldInitCpuMs(runs.validateNonce) + coldInitCpuMs(runs.accessObject), 1);
+
+/** The cold-start figures of one placement, both builds: the four keys issue 11 asks for. */
+export const coldStartFigures = (builds: BuildColdStarts) => ({
+  coldInitMs: coldInits(builds.ours),
+  coldInitMsSdkExternal: coldInits(builds.sdkExternal),
+  coldAccessPathMs: { ours: coldAccessPathMs(builds.ours), sdkExternal: coldAccessPathMs(builds.sdkExternal) },
+  coldAccessPathCpuMs: {
+    ours: coldAccessPathCpuMs(builds.ours),
+    sdkExternal: coldAccessPathCpuMs(builds.sdkExternal),
+  },
+});
 
 const quantiles = (ms: readonly number[]) => ({ p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) });
 
@@ -103,6 +119,8 @@ export const summaryJson = (results: BenchResults) => {
   const latency = both(results.latenciesMs, quantiles);
   const cost = both(results.cost, (c) => round(c.total, 4));
   const perSecond = both(results.redemptionsPerSecond, (n) => round(n, 1));
+  // One core per cold start, every thread sharing it, as a function's threads share its vCPU share.
+  const cold = coldStartFigures(results.coldStarts.oneCore);
   return {
     ddbRequestsPerRedemption: requests(results.perRedemption),
     ddbRequestsPerMalformed: requests(results.perMalformed),
@@ -111,7 +129,7 @@ export const summaryJson = (results: BenchResults) => {
     latencyMs: latency,
     concurrentWinners: both(results.winners, (rounds) => median(rounds)),
     bundleBytes: results.bundleBytes,
-    coldInitMs: coldInits(results.coldStarts.ours),
+    coldInitMs: cold.coldInitMs,
     costPerMillionRedemptionsUsd: cost,
     // Beyond the keys issue 6 asks for:
     cpuMsPerRedemption: both(results.cpuMsPerRedemption, (ms) => round(ms, 2)),
@@ -135,18 +153,16 @@ export const summaryJson = (results: BenchResults) => {
       cpuMsPerRedemption: ratio(results.cpuMsPerRedemption.ours, results.cpuMsPerRedemption.baseline),
     },
     // The SDK bundled (ours) beside the same handlers with @aws-sdk/* left to the runtime, same method:
-    coldInitMsSdkExternal: coldInits(results.coldStarts.sdkExternal),
-    coldAccessPathMs: {
-      ours: coldAccessPathMs(results.coldStarts.ours),
-      sdkExternal: coldAccessPathMs(results.coldStarts.sdkExternal),
-    },
+    coldInitMsSdkExternal: cold.coldInitMsSdkExternal,
+    coldAccessPathMs: cold.coldAccessPathMs,
     // The same cold starts in CPU time, every thread's: what Lambda meters against a function's vCPU share.
-    coldAccessPathCpuMs: {
-      ours: coldAccessPathCpuMs(results.coldStarts.ours),
-      sdkExternal: coldAccessPathCpuMs(results.coldStarts.sdkExternal),
-    },
+    coldAccessPathCpuMs: cold.coldAccessPathCpuMs,
+    // The same four, the children free to run on every core (the placement of earlier runs), interleaved.
+    coldStartsAllCores: coldStartFigures(results.coldStarts.allCores),
     machine: {
       cores: results.machine.cores,
+      // The cores each cold start of the fields above could use: 1 when pinned (taskset).
+      coldStartCores: results.placements.oneCore.cores,
       loadAverage1mStart: round(results.load.start, 2),
       loadAverage1mEnd: round(results.load.end, 2),
     },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Emulators, startEmulators } from '../../local/emulators.js';
 import { buildBundles, buildSdkExternalBundles, FUNCTION_KEYS, type FunctionKey } from './bundles.js';
-import { BUILDS, coldStartEvents, measureColdStarts } from './cold-start.js';
+import { coldStartEvents, measureColdStarts, TURNS_PER_RUN } from './cold-start.js';
 import { billedMs, costPerMillionRedemptions } from './cost.js';
 import { perOperation, type RequestCounts } from './ddb-counter.js';
 import { type Design, type DesignName, startDesign } from './designs.js';
@@ -16,6 +16,7 @@ import { measureHandlerCpu } from './handler-cpu.js';
 import { mintMany, redeemAll } from './http-client.js';
 import { measureItemSizes } from './item-size.js';
 import { describeMachine, loadAverage1m } from './machine.js';
+import { describePlacement, resolvePlacements } from './placement.js';
 import { renderBenchmarks } from './report.js';
 import { countRejections, malformedNonces, unknownNonces } from './request-counts.js';
 import { type BenchResults, summaryJson } from './results.js';
@@ -146,13 +147,21 @@ export const runBench = async (): Promise<void> => {
       profiled: SETTINGS.profiledRedemptions * 2,
     });
 
-    progress(`cold-starting each bundle of both builds ${SETTINGS.coldStartRuns} times, interleaved`);
-    const events = await coldStartEvents(measured.ours, SETTINGS.coldStartRuns * BUILDS.length, deadlineMs);
+    const placements = resolvePlacements();
+    progress(
+      `cold-starting each bundle of both builds ${SETTINGS.coldStartRuns} times ${describePlacement(placements.oneCore)}` +
+        `${placements.unpinnedBecause === undefined ? '' : ` (${placements.unpinnedBecause})`} and as many ` +
+        `${describePlacement(placements.allCores)}, interleaved`,
+    );
+    // A fresh nonce for every AccessObject cold start, in both placements.
+    const events = await coldStartEvents(measured.ours, SETTINGS.coldStartRuns * TURNS_PER_RUN, deadlineMs);
     const coldStarts = await measureColdStarts(
       builds,
+      placements,
       { dynamoDbEndpoint: emulators.dynamoDbEndpoint, s3Endpoint: emulators.s3Endpoint, tableName: BENCH_TABLES.ours },
       events,
       SETTINGS.coldStartRuns,
+      deadlineMs,
     );
 
     const { throughput, sequential, withRoundTrip, itemBytes } = measured;
@@ -194,6 +203,7 @@ export const runBench = async (): Promise<void> => {
         accessObject: builds.sdkExternal.accessObject.bytes,
       },
       coldStarts,
+      placements,
       load: { start: loadAtStart, end: loadAverage1m() },
       handlerCpu,
       wallSeconds: (performance.now() - started) / 1000,

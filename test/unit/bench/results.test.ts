@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BUILDS, buildOrder, type ColdStart } from '../../../scripts/bench/cold-start.js';
+import {
+  BUILDS,
+  buildOrder,
+  type ColdStart,
+  coldStartTurns,
+  TURNS_PER_RUN,
+} from '../../../scripts/bench/cold-start.js';
 import { costPerMillionRedemptions } from '../../../scripts/bench/cost.js';
 import { overloaded } from '../../../scripts/bench/machine.js';
 import { builtPerRequestLine, loadWarning, renderBenchmarks } from '../../../scripts/bench/report.js';
@@ -62,13 +68,24 @@ const results = (overrides: Partial<BenchResults> = {}): BenchResults => {
     },
     sdkExternalBundleBytes: { generateUrl: 70_000, validateNonce: 45_000, accessObject: 50_000 },
     coldStarts: {
-      ours: { generateUrl: cold(80, 90, 100), validateNonce: cold(40, 50, 60), accessObject: cold(50, 60, 70) },
-      sdkExternal: {
-        generateUrl: cold(300, 310, 320),
-        validateNonce: cold(150, 160, 170),
-        accessObject: cold(160, 170, 180),
+      oneCore: {
+        ours: { generateUrl: cold(80, 90, 100), validateNonce: cold(40, 50, 60), accessObject: cold(50, 60, 70) },
+        sdkExternal: {
+          generateUrl: cold(300, 310, 320),
+          validateNonce: cold(150, 160, 170),
+          accessObject: cold(160, 170, 180),
+        },
+      },
+      allCores: {
+        ours: { generateUrl: cold(70, 80, 90), validateNonce: cold(30, 40, 50), accessObject: cold(40, 50, 60) },
+        sdkExternal: {
+          generateUrl: cold(200, 210, 220),
+          validateNonce: cold(100, 110, 120),
+          accessObject: cold(110, 120, 130),
+        },
       },
     },
+    placements: { oneCore: { core: 1, cores: 1 }, allCores: { core: undefined, cores: 2 } },
     load: { start: 0.5, end: 1.25 },
     handlerCpu: { usPerRedemption: { ours: 640, baseline: 800 }, profile },
     wallSeconds: 90.04,
@@ -83,9 +100,37 @@ describe('bench summary: the last line of the run', () => {
     expect(json.coldInitMsSdkExternal).toEqual({ generateUrl: 310, validateNonce: 160, accessObject: 170 });
     expect(json.coldAccessPathMs).toEqual({ ours: 110, sdkExternal: 330 });
     expect(json.coldAccessPathCpuMs).toEqual({ ours: 100, sdkExternal: 320 });
-    expect(json.machine).toEqual({ cores: 2, loadAverage1mStart: 0.5, loadAverage1mEnd: 1.25 });
+    expect(json.machine).toEqual({ cores: 2, coldStartCores: 1, loadAverage1mStart: 0.5, loadAverage1mEnd: 1.25 });
     expect(json.oursOverBaseline.cpuMsPerRedemption).toBe(0.8);
     expect(json.handlerCpuUsPerRedemption).toEqual({ ours: 640, baseline: 800 });
+  });
+
+  it('takes the four cold-start fields from one core, and prints them again for all cores', () => {
+    const json = summaryJson(results());
+    expect(json.coldStartsAllCores).toEqual({
+      coldInitMs: { generateUrl: 80, validateNonce: 40, accessObject: 50 },
+      coldInitMsSdkExternal: { generateUrl: 210, validateNonce: 110, accessObject: 120 },
+      coldAccessPathMs: { ours: 90, sdkExternal: 230 },
+      coldAccessPathCpuMs: { ours: 80, sdkExternal: 220 },
+    });
+    expect(Object.keys(json.coldStartsAllCores).sort()).toEqual(
+      ['coldAccessPathCpuMs', 'coldAccessPathMs', 'coldInitMs', 'coldInitMsSdkExternal'].sort(),
+    );
+  });
+
+  it('says the cold starts ran on every core when they could not be pinned', () => {
+    const unpinned = results({
+      placements: {
+        oneCore: { core: undefined, cores: 2 },
+        allCores: { core: undefined, cores: 2 },
+        unpinnedBecause: 'taskset (util-linux) is not installed',
+      },
+    });
+    expect(summaryJson(unpinned).machine.coldStartCores).toBe(2);
+    const report = renderBenchmarks(unpinned);
+    expect(report).toContain('> **Not pinned: taskset (util-linux) is not installed.** Both placements ran unpinned');
+    expect(report).toContain('- Cold starts: each unpinned, on 2 cores (taskset (util-linux) is not installed)');
+    expect(renderBenchmarks(results())).not.toContain('Not pinned');
   });
 
   it('keeps every field it printed before', () => {
@@ -137,14 +182,29 @@ describe('bench report: load and the side-by-side cold starts', () => {
     const idle = renderBenchmarks(results());
     expect(idle).toContain('- Load average (1 min): 0.5 at the start, 1.25 at the end');
     expect(idle).not.toContain('Warning: the machine was loaded');
-    expect(idle).toContain('110 ms with the SDK bundled, 330 ms with it external: **0.33×**');
+    expect(idle).toContain('on one core: 110 ms with the SDK bundled, 330 ms with it external: **0.33×**');
     expect(idle).toContain('The imports alone take\n90 ms and 310 ms (0.29×)');
+    expect(idle).toContain('first request, 20 ms and 20 ms (1×)');
     expect(idle).toMatch(
       /\| AccessObject \| 393,000 \| \*\*60\*\* \(50 \+ 10\) \| 50,000 \| \*\*170\*\* \(160 \+ 10\) \| 0\.35× \|/,
     );
-    expect(idle).toContain('| ValidateNonce (authorizer) | 45 | 155 | 0.29× |');
-    expect(idle).toContain('The cold path in CPU time: 100 ms bundled, 320 ms external: **0.31×**');
+    expect(idle).toContain('The cold path in CPU time, one core: 100 ms bundled, 320 ms external: **0.31×**');
     expect(idle).toContain('512 MB gets 0.29 of one');
+    expect(idle).toContain(
+      '- Cold starts: each pinned to core 1 with `taskset -c 1`; the same again unpinned, on 2 cores',
+    );
+  });
+
+  it('tables both placements, wall and CPU time, per function and for the cold path', () => {
+    const report = renderBenchmarks(results());
+    expect(report).toContain('| cold init, ms: **wall** (CPU) | one core (core 1): SDK bundled | SDK external |');
+    expect(report).toContain(
+      '| ValidateNonce (authorizer) | **50** (45) | **160** (155) | 0.31× (0.29×) | **40** (35) | **110** (105) | 0.36× (0.33×) |',
+    );
+    expect(report).toContain(
+      "| **the consumer's cold path** (ValidateNonce + AccessObject) | **110** (100) | **330** (320) | 0.33× (0.31×) | **90** (80) | **230** (220) | 0.39× (0.36×) |",
+    );
+    expect(report).toContain('`coldStartsAllCores`');
     const busy = renderBenchmarks(results({ load: { start: 4.2, end: 3.9 } }));
     expect(busy).toContain('Warning: the machine was loaded');
     expect(busy.indexOf('Warning: the machine was loaded')).toBeLessThan(busy.indexOf('## Results'));
@@ -161,5 +221,14 @@ describe('bench cold starts: interleaving', () => {
     expect(buildOrder(0)).toEqual(BUILDS);
     expect(buildOrder(1)).toEqual([...BUILDS].reverse());
     expect(buildOrder(2)).toEqual(BUILDS);
+  });
+
+  it('starts each build once in each placement per run, the order mirrored from one run to the next', () => {
+    const label = (run: number) => coldStartTurns(run).map(({ placement, build }) => `${placement}/${build}`);
+    expect(label(0)).toEqual(['oneCore/ours', 'oneCore/sdkExternal', 'allCores/ours', 'allCores/sdkExternal']);
+    expect(label(1)).toEqual(['allCores/sdkExternal', 'allCores/ours', 'oneCore/sdkExternal', 'oneCore/ours']);
+    expect(label(2)).toEqual(label(0));
+    expect(new Set(label(7)).size).toBe(TURNS_PER_RUN);
+    expect(TURNS_PER_RUN).toBe(4);
   });
 });
