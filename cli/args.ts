@@ -70,3 +70,13 @@ export const positiveInteger = (command: string, name: string, value: string | u
   if (!/^[1-9]\d{0,15}$/.test(value)) throw new UsageError(`--${name} must be a whole number from 1.`, command);
   return Number(value);
 };
+
+/** An ACCESS_URL argument the CLI can use: an absolute http(s) URL (else a usage error, exit 2). */
+export const isHttpUrl = (value: string): boolean => {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+};

@@ -1,9 +1,5 @@
-import {
-  ConfirmationRequiredError,
-  ObjectDownloadError,
-  PresignedUrlNonceError,
-  UnexpectedResponseError,
-} from './errors.js';
+import { checkAccessUrl } from './access-url.js';
+import { ConfirmationRequiredError, ObjectDownloadError, UnexpectedResponseError } from './errors.js';
 import { expectJson, fetchOrThrow, type RetryOptions, resolveRetry, sendWithRetry, unexpectedStatus } from './http.js';
 import { asConfirmationOffer, parseRedeemedUrl } from './responses.js';
 import type { FetchLike, RedeemedUrl } from './types.js';
@@ -42,20 +38,6 @@ export interface RedeemedBytes extends ObjectInfo {
 export interface RedeemedStream extends ObjectInfo {
   readonly body: ReadableStream<Uint8Array>;
 }
-
-const checkAccessUrl = (accessUrl: string): URL => {
-  let url: URL;
-  try {
-    url = new URL(accessUrl);
-  } catch {
-    // Not echoed: it may be a nonce-bearing URL with a typo.
-    throw new PresignedUrlNonceError('The access URL is not a URL.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PresignedUrlNonceError('The access URL must be an http(s) URL.');
-  }
-  return url;
-};
 
 const infoOf = (response: Response): ObjectInfo => {
   const contentType = response.headers.get('content-type') ?? undefined;

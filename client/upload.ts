@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ObjectUploadError, PresignedUrlNonceError, UnexpectedResponseError } from './errors.js';
+import { checkAccessUrl } from './access-url.js';
+import { ObjectUploadError, UnexpectedResponseError } from './errors.js';
 import { expectJson, fetchOrThrow, type RetryOptions, resolveRetry, sendWithRetry } from './http.js';
 import { parseUploadGrant } from './responses.js';
 import type { FetchLike, UploadGrant } from './types.js';
@@ -10,20 +11,6 @@ export interface RedeemUploadOptions {
   readonly fetch?: FetchLike;
   readonly signal?: AbortSignal;
 }
-
-const checkAccessUrl = (accessUrl: string): URL => {
-  let url: URL;
-  try {
-    url = new URL(accessUrl);
-  } catch {
-    // Not echoed: it may be a nonce-bearing URL with a typo.
-    throw new PresignedUrlNonceError('The access URL is not a URL.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PresignedUrlNonceError('The access URL must be an http(s) URL.');
-  }
-  return url;
-};
 
 /**
  * Redeems an upload nonce: one use, for a presigned POST (`{upload: {method, url, fields}, expiresAt,

@@ -4,7 +4,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { redeem } from '../../client/index.js';
-import { parseCommandArgs } from '../args.js';
+import { isHttpUrl, parseCommandArgs } from '../args.js';
 import { UsageError } from '../exit-codes.js';
 import { writeJson, writeLine } from '../io.js';
 import { formatBytes, progressBar, wantsProgress } from '../progress.js';
@@ -19,15 +19,6 @@ const counter = () => {
     },
   });
   return { stream, bytes: () => bytes };
-};
-
-const isHttpUrl = (value: string): boolean => {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 };
 
 export const redeemCommand: Command = {

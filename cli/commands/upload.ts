@@ -3,20 +3,11 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { redeemUpload, uploadWithGrant } from '../../client/index.js';
-import { parseCommandArgs } from '../args.js';
+import { isHttpUrl, parseCommandArgs } from '../args.js';
 import { UsageError } from '../exit-codes.js';
 import { writeJson, writeLine } from '../io.js';
 import { formatBytes, progressBar, wantsProgress } from '../progress.js';
 import type { Command } from './command.js';
-
-const isHttpUrl = (value: string): boolean => {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-};
 
 /** The file's size, checked before the nonce is used: a missing, unreadable or empty file spends nothing. */
 const fileSize = async (path: string): Promise<number> => {
