@@ -1,4 +1,5 @@
 import { InvalidRequestError, UploadsDisabledError } from './errors.js';
+import { hasControlCharacters, hasDotSegment } from './key-text.js';
 
 /**
  * Upload nonces: which keys they may target and how large an object may be. Uploads are opt-in: without
@@ -11,24 +12,20 @@ export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 /** An S3 key is at most 1024 UTF-8 bytes; a prefix leaves room for at least one byte of name. */
 const MAX_PREFIX_BYTES = 1023;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
 /**
  * Why `prefix` cannot be the upload key prefix, or undefined when it can. It must end in "/" (a bare
  * `incoming` would also cover `incoming.txt` and `incoming-old/`, and the IAM grant `bucket/<prefix>*`
  * with it), hold no IAM wildcard or policy variable (`*`, `?`, `$`: the grant would reach further than
  * the prefix), no control character and no "." or ".." segment (no key under it could be minted).
- * lib/context.ts states the same rule for the CDK option (lib/ may not import lambda/).
+ * lib/options.ts states the same rule for the CDK option (lib/ may not import lambda/); test/infra/context.test.ts
+ * holds the two equal.
  */
 export const uploadKeyPrefixProblem = (prefix: string): string | undefined => {
   if (!prefix.endsWith('/')) return 'must end with "/", such as "incoming/"';
   if (Buffer.byteLength(prefix, 'utf8') > MAX_PREFIX_BYTES) return `must be at most ${MAX_PREFIX_BYTES} bytes`;
   if (/[*?$]/.test(prefix)) return 'must not contain "*", "?" or "$" (IAM reads them as wildcards and variables)';
-  if (CONTROL_CHARACTERS.test(prefix)) return 'must not contain control characters';
-  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) {
-    return 'must not have a "." or ".." path segment';
-  }
+  if (hasControlCharacters(prefix)) return 'must not contain control characters';
+  if (hasDotSegment(prefix)) return 'must not have a "." or ".." path segment';
   return undefined;
 };
 

@@ -8,6 +8,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../core/errors.js';
 import type { UploadRequest } from '../core/issue-nonce.js';
+import { hasControlCharacters, hasDotSegment } from '../core/key-text.js';
 import { MAX_UPLOAD_BYTES } from '../core/upload-rules.js';
 import { bodyBytes, headerOf, mediaTypeOf } from '../shared/http.js';
 
@@ -23,21 +24,11 @@ export interface RequestLimits {
   readonly maxUsesLimit: number;
 }
 
-// C0 controls, DEL and C1 controls: none belongs in an object key or a header value.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
 /**
  * What S3 can echo as the Content-Disposition header: printable ASCII (0x20-0x7E). A non-ASCII file name
  * travels percent-encoded in RFC 5987's `filename*=UTF-8''…` (RFC 6266), which is ASCII too.
  */
 export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-
-/**
- * A key with a "." or ".." path segment: HTTP clients and browsers resolve those before sending (RFC 3986
- * dot-segment removal), so a presigned URL for `a/../b` would reach the key `b`. Empty segments stay.
- */
-const hasDotSegment = (key: string): boolean => key.split('/').some((segment) => segment === '.' || segment === '..');
 
 /** RFC 9110's token characters, of which a media type's type, subtype and parameter names are made. */
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
@@ -52,7 +43,7 @@ const MEDIA_TYPE = new RegExp(
 const text = (maxBytes: number) =>
   z.string().check(
     z.refine((value) => value.isWellFormed(), 'is not well-formed Unicode'),
-    z.refine((value) => !CONTROL_CHARACTERS.test(value), 'contains control characters'),
+    z.refine((value) => !hasControlCharacters(value), 'contains control characters'),
     z.refine((value) => Buffer.byteLength(value, 'utf8') <= maxBytes, `is longer than ${maxBytes} bytes`),
   );
 
