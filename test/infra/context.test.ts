@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { uploadKeyPrefixProblem } from '../../lambda/core/upload-rules.js';
 import { createApp } from '../../lib/app.js';
 import { CONTEXT_DEFAULTS, type ContextKey, readSettings } from '../../lib/context.js';
 import { checkContextOptions, UnknownContextOptionError } from '../../lib/context-options.js';
@@ -156,6 +157,34 @@ describe('readSettings', () => {
     expect(() => settingsWith({ stackName: `S${'a'.repeat(124)}` })).toThrow(
       /stackName.*got 125: the web ACL's name "<stackName>-api" .*128/,
     );
+  });
+});
+
+describe('uploadKeyPrefix: the rule the functions apply to UPLOAD_KEY_PREFIX', () => {
+  // lib/ may not import lambda/, so lib/options.ts restates lambda/core/upload-rules.ts: held equal here.
+  const prefixes = [
+    'incoming/',
+    'a/b/c/',
+    'inbox/2026 q1/',
+    'incoming',
+    'in*/',
+    'in?/',
+    'in$x/',
+    'a/../',
+    './',
+    'a/./b/',
+    'in\u0007/',
+    `${'x'.repeat(1022)}/`,
+    `${'x'.repeat(1023)}/`,
+  ];
+
+  it.each(prefixes)('accepts %j exactly when the functions do', (prefix) => {
+    const runtimeAccepts = uploadKeyPrefixProblem(prefix) === undefined;
+    if (runtimeAccepts) {
+      expect(settingsWith({ uploadKeyPrefix: prefix }).uploadKeyPrefix).toBe(prefix);
+    } else {
+      expect(() => settingsWith({ uploadKeyPrefix: prefix })).toThrow(/Invalid CDK context value "uploadKeyPrefix"/);
+    }
   });
 });
 
